@@ -1,0 +1,63 @@
+# Convolution, from Integrals to Deep Learning -- the two commands are `make book` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+# nbgrader calls `alembic` by name: the venv's bin must be on PATH.
+export PATH := $(BIN):$(PATH)
+export PYTHONHASHSEED ?= 0
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: help venv book serve test test-fast bench release lab grade masters clean
+
+help:
+	@echo "make book     set up the venv, generate the student versions, build the site into _build/html"
+	@echo "make test     set up, build the book, run every test (package, notebooks, nbgrader, browser)"
+	@echo "make bench    benchmarks of convbook against numpy and Python's int (ratios, one run)"
+	@echo "make release  nbgrader generate_assignment for every assignment -> autograder/release/"
+	@echo "make lab      JupyterLab on a student workspace (copies of the release notebooks)"
+	@echo "make grade    autograde autograder/submitted/<student>/<assignment>/, feedback, grades.csv"
+	@echo "make serve    serve _build/html on http://127.0.0.1:8000"
+
+venv: $(STAMP)
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+masters: $(STAMP)
+	$(PY) autograder/course.py masters
+
+release: $(STAMP)
+	$(PY) autograder/course.py release
+
+book: $(STAMP)
+	$(PY) autograder/course.py release
+	$(PY) autograder/course.py book-exercises
+	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
+	@echo "The book: $(abspath _build/html/index.html)"
+
+serve:
+	@test -f _build/html/index.html || { echo "no site yet: run 'make book' first"; exit 1; }
+	$(PY) -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+test: book
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow" -n $(JOBS)
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+lab: $(STAMP)
+	$(PY) autograder/course.py lab
+
+grade: $(STAMP)
+	$(PY) autograder/course.py grade
+
+clean:
+	rm -rf _build autograder/release autograder/autograded autograder/feedback autograder/gradebook.db
