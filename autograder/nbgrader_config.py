@@ -1,0 +1,57 @@
+"""nbgrader configuration for the course, hardened against nbgrader's defaults.
+
+Every nbgrader command is run from this folder (autograder/), by
+``autograder/course.py`` (``make release``, ``make grade``) or by hand.
+"""
+
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # for course_preprocessors
+
+c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
+
+c.CourseDirectory.course_id = "convolution"
+c.CourseDirectory.root = HERE
+# The gradebook is any SQLAlchemy URL; SQLite next to this file by default.
+c.CourseDirectory.db_url = os.environ.get(
+    "CONVBOOK_GRADEBOOK_URL", "sqlite:///" + os.path.join(HERE, "gradebook.db"))
+c.CourseDirectory.submitted_directory = "submitted"
+
+# What is copied from source/ to release/ and from submitted/ to autograded/:
+# notebooks and data only.  Never the jupytext masters (*.md, which hold the
+# solutions), and never Python files or packages a student submits that could
+# shadow convbook or numpy (convbook is pip-installed, never copied).
+c.CourseDirectory.include = ["*.ipynb", "*.csv", "*.txt", "*.npy", "*.npz", "*.png", "*.json"]
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+    "*.md", "*.py", "*.pth", "*.so", "*.pyd", "*.egg-link",
+    "convbook*", "numpy*", "sympy*", "scipy*", "matplotlib*",
+    "sitecustomize*", "usercustomize*",
+]
+
+# A student who deletes or edits a test cell gets it back from the gradebook.
+c.OverwriteCells.add_missing_cells = True
+
+# An infinite loop costs seconds, not minutes: each cell is interrupted after
+# this long, that cell scores 0, and the rest of the notebook still runs.
+c.Execute.timeout = int(os.environ.get("CONVBOOK_CELL_TIMEOUT", "20"))
+c.Execute.interrupt_on_timeout = True
+c.Execute.startup_timeout = 120
+
+# nbgrader scores any stderr output in a test cell as a failure.  A warning
+# (RuntimeWarning from numpy, DeprecationWarning, ...) is not a failure: drop
+# stderr streams that are warnings before grading.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?m)^.*Warning: |^\s*warnings\.warn\("
+
+# Feedback: hidden tests never reach the student.  Their source lines are
+# cleared, and tracebacks are cut to the exception's last line so that no
+# hidden-test line is echoed through an error.
+c.GenerateFeedback.preprocessors = [
+    "course_preprocessors.MinimalTracebacks",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -1,0 +1,259 @@
+"""The autograder end to end: real masters, real nbgrader CLI, real kernels.
+
+For every assignment the pipeline is run in a scratch copy of ``autograder/``
+(so the instructor's gradebook is never touched) on a class of synthetic
+students: the solution, the untouched release, a wrong answer, an infinite
+loop, a warning, a dead kernel, a missing notebook, a file that tries to
+shadow ``convbook``, and a student who deleted a test cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from leaks import secret_lines  # tests/leaks.py
+
+import course
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograder")]
+
+ASSIGNMENTS = course.assignments()
+CELL_TIMEOUT = 6
+
+
+def _marker_indent(src: str) -> str:
+    m = re.search(r"^([ \t]*)### BEGIN SOLUTION", src, flags=re.M)
+    return m.group(1) if m else ""
+
+
+def _strip_markers(src: str) -> str:
+    return "\n".join(l for l in src.splitlines() if l.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+
+
+def _replace_solution(src: str, body: str) -> str:
+    indent = _marker_indent(src)
+    lines = [indent + l for l in body.splitlines()]
+    return re.sub(r"^[ \t]*### BEGIN SOLUTION.*?### END SOLUTION[^\n]*", "\n".join(lines),
+                  src, count=1, flags=re.S | re.M)
+
+
+def _student_notebook(release_nb, master_nb, change_first_answer=None, drop_first_tests=False):
+    """The release notebook with answers filled in from the master, as a student would submit it."""
+    nb = nbformat.from_dict(release_nb)
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in master_nb.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    first_code = next(c.metadata["nbgrader"]["grade_id"] for c in master_nb.cells
+                      if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution"))
+    keep = []
+    dropping = False
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if meta.get("solution"):
+            dropping = drop_first_tests and gid == first_code
+            if gid == first_code and change_first_answer is not None:
+                cell.source = change_first_answer(answers[gid])
+            else:
+                cell.source = _strip_markers(answers[gid])
+        elif meta.get("grade") and dropping:
+            continue  # the student deleted this test cell
+        else:
+            dropping = False if not meta.get("grade") and meta else dropping
+        keep.append(cell)
+    nb.cells = keep
+    return nb
+
+
+STUDENTS = {
+    "solution": dict(),
+    "wrong": dict(change_first_answer=lambda src: 'raise NotImplementedError()'),
+    "loop": dict(change_first_answer=lambda src: _replace_solution(src, "while True:\n    pass")),
+    "warns": dict(change_first_answer=lambda src: _replace_solution(
+        src, "import warnings\nwarnings.warn(\"a student's warning\", RuntimeWarning)\n"
+        + "\n".join(l[len(_marker_indent(src)):] for l in re.search(
+            r"### BEGIN SOLUTION\n(.*?)\n[ \t]*### END SOLUTION", src, flags=re.S).group(1).splitlines()))),
+    "dead": dict(change_first_answer=lambda src: _strip_markers(src) + "\nimport os\nos._exit(1)\n"),
+    "deleted-tests": dict(change_first_answer=lambda src: 'raise NotImplementedError()', drop_first_tests=True),
+    "shadow": dict(),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Run the real pipeline once on the synthetic class; return what it produced."""
+    top = tmp_path_factory.mktemp("course")
+    ag = top / "autograder"
+    ag.mkdir()
+    for name in ("course.py", "nbgrader_config.py", "course_preprocessors.py"):
+        shutil.copy2(ROOT / "autograder" / name, ag / name)
+    for a in ASSIGNMENTS:
+        (ag / "source" / a).mkdir(parents=True)
+        shutil.copy2(ROOT / "autograder" / "source" / a / f"{a}.md", ag / "source" / a / f"{a}.md")
+    env = dict(os.environ, CONVBOOK_CELL_TIMEOUT=str(CELL_TIMEOUT))
+    py = [sys.executable, str(ag / "course.py")]
+    subprocess.run(py + ["release"], cwd=top, env=env, check=True, capture_output=True, text=True)
+
+    for a in ASSIGNMENTS:
+        release_nb = nbformat.read(ag / "release" / a / f"{a}.ipynb", as_version=4)
+        master_nb = nbformat.read(ag / "source" / a / f"{a}.ipynb", as_version=4)
+        for student, how in STUDENTS.items():
+            d = ag / "submitted" / student / a
+            d.mkdir(parents=True)
+            nbformat.write(_student_notebook(release_nb, master_nb, **how), d / f"{a}.ipynb")
+        d = ag / "submitted" / "release" / a
+        d.mkdir(parents=True)
+        shutil.copy2(ag / "release" / a / f"{a}.ipynb", d / f"{a}.ipynb")
+        (ag / "submitted" / "missing" / a).mkdir(parents=True)
+        shadow = ag / "submitted" / "shadow" / a
+        (shadow / "convbook.py").write_text("raise SystemExit('a shadowing convbook.py was imported')\n")
+        (shadow / "numpy").mkdir()
+        (shadow / "numpy" / "__init__.py").write_text("raise SystemExit('a shadowing numpy was imported')\n")
+
+    t0 = time.perf_counter()
+    result = subprocess.run(py + ["grade"], cwd=top, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    n_subs = len(ASSIGNMENTS) * (len(STUDENTS) + 2)
+    print(f"\nmake grade: {n_subs} submissions in {elapsed:.1f} s ({elapsed / n_subs:.1f} s each)")
+
+    from nbgrader.api import Gradebook
+    scores = {}
+    with Gradebook(f"sqlite:///{ag / 'gradebook.db'}") as gb:
+        for a in ASSIGNMENTS:
+            for student in [*STUDENTS, "release"]:
+                try:
+                    sub = gb.find_submission(a, student)
+                except Exception:
+                    continue
+                nb = sub.notebooks[0]
+                scores[(a, student)] = {g.name: (g.auto_score, g.max_score, g.cell.cell_type)
+                                        for g in nb.grades}
+    return dict(top=top, ag=ag, result=result, scores=scores)
+
+
+def _autograded_max(cells):
+    return sum(m for (_, m, kind) in cells.values() if kind == "code")
+
+
+def _auto_total(cells):
+    return sum((s or 0) for (s, _, kind) in cells.values() if kind == "code")
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_master_passes_nbgrader_validate(a, graded):
+    out = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "validate",
+                          str(graded["ag"] / "source" / a / f"{a}.ipynb")],
+                         capture_output=True, text=True, cwd=graded["top"])
+    assert "Success! Your notebook passes all the tests." in out.stdout, out.stdout[-3000:]
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_solution_scores_full_marks(a, graded):
+    cells = graded["scores"][(a, "solution")]
+    failed = {k: v for k, v in cells.items() if v[2] == "code" and v[0] != v[1]}
+    assert not failed, f"solution lost points in {failed}"
+    assert _autograded_max(cells) > 0
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_release_scores_zero_on_every_autograded_test(a, graded):
+    cells = graded["scores"][(a, "release")]
+    scored = {k: v for k, v in cells.items() if v[2] == "code" and v[0]}
+    assert not scored, f"the unmodified release earned points in {scored}"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_wrong_answer_scores_partial_credit(a, graded):
+    cells = graded["scores"][(a, "wrong")]
+    total, best = _auto_total(cells), _autograded_max(cells)
+    assert 0 < total < best, f"wrong answer scored {total} of {best}"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_infinite_loop_costs_one_exercise_not_the_rest(a, graded):
+    loop = graded["scores"][(a, "loop")]
+    wrong = graded["scores"][(a, "wrong")]
+    assert _auto_total(loop) == _auto_total(wrong) > 0
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_a_warning_does_not_cost_points(a, graded):
+    assert _auto_total(graded["scores"][(a, "warns")]) == _autograded_max(graded["scores"][(a, "solution")])
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_deleted_test_cells_are_restored_and_graded(a, graded):
+    deleted = graded["scores"][(a, "deleted-tests")]
+    wrong = graded["scores"][(a, "wrong")]
+    assert set(deleted) == set(wrong)
+    assert _auto_total(deleted) == _auto_total(wrong)
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_submitted_files_cannot_shadow_packages(a, graded):
+    cells = graded["scores"][(a, "shadow")]
+    assert _auto_total(cells) == _autograded_max(cells)
+    assert not (graded["ag"] / "autograded" / "shadow" / a / "convbook.py").exists()
+    assert not (graded["ag"] / "autograded" / "shadow" / a / "numpy").exists()
+
+
+def test_ungradable_submissions_are_named_and_fail_the_run(graded):
+    result = graded["result"]
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out[-3000:]
+    for a in ASSIGNMENTS:
+        assert re.search(rf"dead/{a}: NOT GRADED: .*kernel died", out), out[-3000:]
+        assert re.search(rf"missing/{a}: NOT GRADED: missing notebook {a}.ipynb", out), out[-3000:]
+        assert re.search(rf"solution/{a}: graded", out)
+    assert "These submissions could not be graded (they are NOT zeros; look at them):" in out
+
+
+def test_grades_csv_lists_every_graded_student(graded):
+    rows = list(csv.DictReader((graded["ag"] / "grades.csv").open()))
+    by = {(r["assignment"], r["student_id"]): r for r in rows}
+    for a in ASSIGNMENTS:
+        sol = by[(a, "solution")]
+        assert float(sol["raw_score"]) == _autograded_max(graded["scores"][(a, "solution")])
+        assert float(by[(a, "release")]["raw_score"]) == 0
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_feedback_exists_and_leaks_no_solution_or_hidden_test(a, graded):
+    master = ROOT / "autograder" / "source" / a / f"{a}.md"
+    hidden, solutions = secret_lines(master, ("HIDDEN TESTS",)), secret_lines(master, ("SOLUTION",))
+    assert hidden and solutions, "the master should have solution and hidden-test lines"
+    feedback = sorted((graded["ag"] / "feedback").glob(f"*/{a}/*.html"))
+    students = {p.parent.parent.name for p in feedback}
+    assert {"solution", "wrong", "release", "loop"} <= students
+    for page in feedback:
+        text = page.read_text()
+        # a student's own answers are theirs to see; hidden tests never, model answers only if they wrote them
+        leaked = [s for s in hidden if s in text]
+        if page.parent.parent.name == "release":
+            leaked += [s for s in solutions if s in text]
+        assert not leaked, f"{page} shows {leaked[:3]}"
+        assert "HIDDEN TESTS" not in text and "Traceback (most recent call last)" not in text
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_release_leaks_no_solution_or_hidden_test(a, graded, root):
+    secrets = secret_lines(root / "autograder" / "source" / a / f"{a}.md")
+    for folder in (graded["ag"] / "release" / a, root / "autograder" / "release" / a):
+        if not folder.exists():
+            continue
+        for f in folder.rglob("*"):
+            if f.is_file():
+                text = f.read_text(errors="replace")
+                leaked = [s for s in secrets if s in text]
+                assert not leaked, f"{f} contains {leaked[:3]}"
+        assert not list(folder.rglob("*.md")), "a master (.md) reached the release"
