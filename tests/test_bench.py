@@ -1,0 +1,23 @@
+"""`make bench` works: every suite runs (in quick mode) and prints its table.
+
+Speed itself is never asserted here: ratios are measured by `make bench`.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.xdist_group("bench")
+
+
+def test_bench_quick_prints_every_table():
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick"],
+                         capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stderr[-3000:]
+    for title in ("fourier.multiply vs Python int", "discrete.convolve(method='auto')",
+                  "fourier.fft vs numpy.fft.fft", "nn.conv2d vs the BLAS limit"):
+        assert title in out.stdout, f"missing table: {title}\n{out.stdout[-2000:]}"
+    assert "ratio" in out.stdout.lower() or "speed-up" in out.stdout.lower()

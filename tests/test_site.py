@@ -1,0 +1,178 @@
+"""The built site (``make book`` -> _build/html): complete, self-contained, leak-free, and alive
+in a real headless Chromium (Debian's package, driven by Playwright; no browser is downloaded)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT, chromium_path
+from leaks import secret_lines
+
+import course
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+
+SITE = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    if not (SITE / "index.html").exists():
+        pytest.fail("no built site: run `make book` first (`make test` does it)")
+    return SITE
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+
+
+def test_every_toc_page_was_built(site):
+    import yaml
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    def walk(entries):
+        for e in entries:
+            files.append(e["file"])
+            walk(e.get("sections", []))
+    for part in toc["parts"]:
+        walk(part["chapters"])
+    for f in files:
+        assert (site / f"{f}.html").exists(), f"{f} is in _toc.yml but was not built"
+
+
+def test_exercise_pages_show_the_student_version_unexecuted(site):
+    for a in course.assignments():
+        html = (site / "chapters" / "exercises" / f"{a}.html").read_text()
+        assert "NotImplementedError" in html
+        assert "cell_output" not in html, "an exercise page was executed"
+        assert re.search(rf'href="[^"]*{re.escape(a)}\.ipynb"', html), "no download link for the notebook"
+
+
+@pytest.mark.parametrize("a", course.assignments())
+def test_site_leaks_no_solution_or_hidden_test(a, site):
+    secrets = secret_lines(ROOT / "autograder" / "source" / a / f"{a}.md")
+    assert secrets
+    for f in site.rglob("*"):
+        if f.is_file() and f.suffix in {".html", ".ipynb", ".md", ".txt", ".js", ".json"} and "mathjax" not in f.parts:
+            text = f.read_text(errors="replace")
+            leaked = [s for s in secrets if s in text]
+            assert not leaked, f"{f.relative_to(site)} contains {leaked[:2]}"
+
+
+def test_pages_reference_no_other_host_for_scripts_styles_or_fonts(site):
+    for page in pages(site):
+        text = page.read_text()
+        for m in re.finditer(r'<(script|link|img|iframe)[^>]+(?:src|href)="((?:https?:)?//[^"]+)"', text, re.I):
+            tag, url = m.groups()
+            if tag.lower() == "link" and re.search(r'rel="(canonical|alternate)"', m.group(0)):
+                continue
+            pytest.fail(f"{page.relative_to(site)} loads {url} from another host")
+        assert "font-awesome" not in text and "maxcdn" not in text, page
+
+
+def test_mathjax_is_vendored(site):
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").exists()
+    assert (site / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+
+
+# ----------------------------------------------------------------------------- browser
+
+@pytest.fixture(scope="module")
+def served(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = chromium_path()
+    if exe is None:
+        pytest.skip("BROWSER TESTS SKIPPED: chromium is not installed (`apt-get install chromium`)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=exe, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def _visit(browser, url):
+    """Load a page; return it with the requests, failures and console errors it caused."""
+    page = browser.new_page()
+    log = {"requests": [], "failed": [], "console": [], "pageerrors": []}
+    page.on("request", lambda r: log["requests"].append(r.url))
+    page.on("requestfailed", lambda r: log["failed"].append(f"{r.url} ({r.failure})"))
+    page.on("console", lambda m: log["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: log["pageerrors"].append(str(e)))
+    page.goto(url, wait_until="networkidle")
+    return page, log
+
+
+def _page_ids():
+    return [str(p.relative_to(SITE)) for p in pages(SITE)] if SITE.exists() else []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("rel", _page_ids())
+def test_page_loads_clean_in_chromium(rel, browser, served):
+    page, log = _visit(browser, f"{served}/{rel}")
+    try:
+        html = page.content()
+        if "math notranslate" in (SITE / rel).read_text():
+            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
+            page.evaluate("MathJax.startup.promise")
+            page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=20000)
+            assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
+            html = page.content()
+        foreign = [u for u in log["requests"] if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")]
+        assert not foreign, f"requests to other hosts: {foreign}"
+        assert not log["failed"], f"failed requests: {log['failed']}"
+        assert not log["console"], f"console errors: {log['console']}"
+        assert not log["pageerrors"], f"page errors: {log['pageerrors']}"
+        assert "<title>" in html
+    finally:
+        page.close()
+
+
+def _animated_pages():
+    return [r for r in _page_ids() if "_anim_slider" in (SITE / r).read_text()]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("rel", _animated_pages())
+def test_animations_play(rel, browser, served):
+    page, log = _visit(browser, f"{served}/{rel}")
+    try:
+        sliders = page.locator("input[id^='_anim_slider']")
+        assert sliders.count() >= 1
+        for i in range(sliders.count()):
+            slider = sliders.nth(i)
+            slider.scroll_into_view_if_needed()
+            before = slider.input_value()
+            anim_id = slider.get_attribute("id").removeprefix("_anim_slider")
+            page.locator(f"button[onclick*='anim{anim_id}.play_animation']").click()
+            page.wait_for_function(
+                f"document.getElementById('_anim_slider{anim_id}').value !== '{before}'", timeout=10000)
+            page.locator(f"button[onclick*='anim{anim_id}.pause_animation']").click()
+            img_src = page.locator(f"#_anim_img{anim_id}").get_attribute("src")
+            assert img_src and img_src.startswith("data:image/"), "the frame is not an embedded image"
+        assert not log["console"] and not log["pageerrors"], log
+    finally:
+        page.close()
