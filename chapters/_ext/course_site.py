@@ -48,7 +48,8 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
         return
     seen, unique = set(), []
     for js in scripts:
-        key = (str(js), repr(sorted(getattr(js, "attributes", {}).items())))
+        # the same inline script comes once with filename None and once with '' (sphinx-thebe)
+        key = (getattr(js, "filename", js) or "", repr(sorted(getattr(js, "attributes", {}).items())))
         if key in seen:
             continue
         seen.add(key)
@@ -58,5 +59,5 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     app.connect("build-finished", _copy_mathjax)
-    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _dedupe_scripts, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
