@@ -147,3 +147,21 @@ def test_forbid_accepts_function_objects():
         with pytest.raises(ForbiddenFunctionError, match="convbook.grading.check_equal is not allowed"):
             grading.check_equal(1, 1)
     grading.check_equal(1, 1)
+
+
+def test_check_sympy_nan_and_constants():
+    t = sp.symbols("t", real=True)
+    with pytest.raises(AssertionError, match="differ at t = -5: expected -5, got nan"):
+        check_sympy(sp.nan * t, t, symbols=[t])
+    with pytest.raises(AssertionError, match="could not evaluate both expressions as numbers at t = -5"):
+        check_sympy(sp.Function("f")(t), t, symbols=[t])
+    with pytest.raises(AssertionError, match="differ at the constant value: expected 4, got 2"):
+        check_sympy(sp.Integer(2), sp.Integer(4), symbols=[])
+
+
+def test_check_raises():
+    grading.check_raises(ZeroDivisionError, lambda: 1 / 0)
+    with pytest.raises(AssertionError, match=r"f: expected ValueError to be raised, but the call returned 3\."):
+        grading.check_raises(ValueError, lambda: 3, name="f")
+    with pytest.raises(KeyError):
+        grading.check_raises(ValueError, lambda: {}["k"])

@@ -36,6 +36,7 @@ __all__ = [
     "check_close",
     "check_equal",
     "check_sympy",
+    "check_raises",
     "forbid",
     "ForbiddenFunctionError",
 ]
@@ -227,12 +228,19 @@ def check_sympy(got, expected, *, symbols=None, name: str = "result", points=Non
             return
     if points is None:
         points = [sp.Rational(k, 4) for k in range(-20, 21)] + [sp.Rational(1, 3), sp.Rational(-7, 3)]
+    if not symbols:
+        points = [None]
     for p in points:
         subs = {s: p for s in symbols}
         e_val, g_val = expected.subs(subs), got.subs(subs)
-        diff = sp.N(e_val - g_val, 30)
-        if not diff.is_number or abs(complex(diff)) > 1e-20 * (1 + abs(complex(sp.N(e_val)))):
-            at = ", ".join(f"{s} = {p}" for s in symbols)
+        at = ", ".join(f"{s} = {p}" for s in symbols) or "the constant value"
+        try:
+            diff = complex(sp.N(e_val - g_val, 30))
+            scale = 1 + abs(complex(sp.N(e_val, 30)))
+        except (TypeError, ValueError):  # nan, zoo, or a leftover symbol
+            _fail(name, f"could not evaluate both expressions as numbers at {at}: expected {e_val}, "
+                        f"got {g_val}.", expected, got)
+        if not abs(diff) <= 1e-20 * scale:  # also catches nan
             _fail(name, f"the expressions differ at {at}: expected {e_val}, got {g_val}.", expected, got)
 
 
@@ -266,6 +274,26 @@ def _blocker(dotted: str):
     blocked.__name__ = dotted.rsplit(".", 1)[-1]
     blocked.__qualname__ = f"forbidden {dotted}"
     return blocked
+
+
+def check_raises(error, func, *args, name: str = "result", **kwargs) -> None:
+    """Check that ``func(*args, **kwargs)`` raises ``error`` (for exercises that validate input).
+
+    Any other exception propagates unchanged, so the student sees their own bug.
+
+    Examples
+    --------
+    >>> check_raises(ValueError, int, "x")
+    >>> check_raises(ValueError, int, "12", name="int('12')")
+    Traceback (most recent call last):
+    ...
+    AssertionError: int('12'): expected ValueError to be raised, but the call returned 12.
+    """
+    try:
+        value = func(*args, **kwargs)
+    except error:
+        return
+    raise AssertionError(f"{name}: expected {error.__name__} to be raised, but the call returned {value!r}.")
 
 
 @contextlib.contextmanager
