@@ -1,0 +1,154 @@
+"""Interactive explorers (ipywidgets) for the lessons; they need a live kernel.
+
+Chapter 1 ends its "rolling up" lesson with :func:`rolling_up_explorer`: a
+slider for ``t`` that redraws :func:`convbook.plotting.rolling_up_figure`, so
+the reader can move the line ``x + y = t`` across ``U(x, y) = f(x) g(y)`` and
+watch ``g(t - x)`` slide across ``f(x)``.  The static book shows the same
+picture as a kernel-free animation (:func:`convbook.plotting.rolling_up_animation`):
+widget output needs a kernel and the widget JavaScript, so lesson cells that
+build an explorer are tagged ``skip-execution`` and run in JupyterLab only.
+
+ipywidgets is an optional dependency (``pip install convbook[widgets]``); it
+is imported when an explorer is built, with a clear message if it is missing.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import io
+
+from . import plotting
+from ._validation import describe
+
+__all__ = ["rolling_up_explorer"]
+
+
+def _ipywidgets():
+    try:
+        return importlib.import_module("ipywidgets")
+    except ImportError as exc:
+        raise ImportError(
+            "convbook.widgets needs the package 'ipywidgets' (>= 8): install it with "
+            "`pip install ipywidgets` (or `pip install convbook[widgets]`), then restart "
+            "the kernel. The static animations of convbook.plotting need no extra package."
+        ) from exc
+
+
+def _png_output(fig, text: str) -> dict:
+    """A Jupyter ``display_data`` output holding ``fig`` as a PNG."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return {
+        "output_type": "display_data",
+        "data": {"image/png": data, "text/plain": text},
+        "metadata": {},
+    }
+
+
+def rolling_up_explorer(f, g, t_range=(-1, 3), *, t=None, step=None, continuous_update=False,
+                        **figure_kwargs):
+    """A slider for ``t`` above the rolling-up picture of ``f * g``, redrawn as ``t`` moves.
+
+    Each position of the slider shows :func:`convbook.plotting.rolling_up_figure`
+    at that ``t``: the line ``x + y = t`` on ``U(x, y) = f(x) g(y)``, the
+    values of ``U`` along it, ``f(x)`` against ``g(t - x)``, and the point
+    ``(t, V(t))`` on the curve of
+
+    .. math:: V(t) = (f * g)(t) = \\int f(x)\\, g(t - x)\\, dx .
+
+    Parameters
+    ----------
+    f, g : callable
+        Numeric functions, vectorised over numpy arrays (e.g.
+        ``convbook.continuous.to_numeric(expr, t)``).
+    t_range : (float, float), optional
+        The slider's range; also the window of the ``V`` curve unless
+        ``t_range`` is passed in ``figure_kwargs``.
+    t : float, optional
+        The starting value (default: the middle of ``t_range``).
+    step : float, optional
+        The slider's step (default: ``t_range`` split into 100 steps).
+    continuous_update : bool, optional
+        Redraw while the slider is dragged (True) or when it is released
+        (False, the default: each redraw takes a fraction of a second).
+    **figure_kwargs
+        Passed on to :func:`convbook.plotting.rolling_up_figure`:
+        ``x_range``, ``y_range``, ``t_range`` (of the curve), ``conv``,
+        ``n``, ``figsize``, ``dpi``, ``cmap``.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        ``VBox([slider, output])``: a ``FloatSlider`` and an ``Output`` whose
+        ``outputs`` hold the current picture as a PNG.
+
+    Raises
+    ------
+    ImportError
+        If ipywidgets is not installed (the message says how to install it).
+    TypeError
+        If ``f``/``g`` is not a vectorised callable, a number is not real, a
+        keyword is unknown, or ``continuous_update`` is not a bool.
+    ValueError
+        If ``t_range`` is not a pair ``low < high``, ``t`` is outside it,
+        ``step`` is not positive, or a figure option is invalid.
+
+    Notes
+    -----
+    True convolution (``g`` flipped), as everywhere in chapter 1.  The
+    picture is rendered to a PNG in the kernel and placed in the ``Output``
+    widget's state, so it works the same in JupyterLab, in a notebook
+    server, and in a test without a frontend.  In a static page (Jupyter
+    Book) the widget cannot run: use
+    :func:`convbook.plotting.rolling_up_animation` there, the explorer's
+    static twin.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convbook.widgets import rolling_up_explorer
+    >>> box = lambda x: np.where((x >= 0) & (x < 1), 1.0, 0.0)
+    >>> explorer = rolling_up_explorer(box, box, (-1, 3), x_range=(-1, 2), n=41, dpi=30)
+    >>> slider, output = explorer.children
+    >>> slider.value, len(output.outputs)
+    (1.0, 1)
+    >>> slider.value = 1.5
+    >>> output.outputs[0]["data"]["text/plain"]
+    'rolling-up picture at t = 1.5'
+    """
+    widgets = _ipywidgets()
+    for name, func in (("f", f), ("g", g)):
+        plotting._check_callable(name, func)
+    low, high = plotting._check_range("t_range", t_range)
+    if not isinstance(continuous_update, bool):
+        raise TypeError(f"continuous_update must be True or False, got {describe(continuous_update)}.")
+    t = (low + high) / 2 if t is None else plotting._check_real("t", t)
+    if not low <= t <= high:
+        raise ValueError(f"t must lie in t_range = ({low:g}, {high:g}), got t = {t:g}.")
+    step = (high - low) / 100 if step is None else plotting._check_positive("step", step)
+    allowed = {"x_range", "y_range", "t_range", "conv", "n", "figsize", "dpi", "cmap"}
+    unknown = sorted(set(figure_kwargs) - allowed)
+    if unknown:
+        raise TypeError(
+            f"rolling_up_explorer got an unexpected keyword argument {unknown[0]!r}. "
+            f"Acceptable figure options are {', '.join(sorted(allowed))}."
+        )
+    figure_kwargs.setdefault("t_range", (low, high))
+
+    def picture(value):
+        fig = plotting.rolling_up_figure(f, g, value, **figure_kwargs)
+        return _png_output(fig, f"rolling-up picture at t = {value:g}")
+
+    first = picture(t)  # draw once before building widgets: bad options raise here
+    slider = widgets.FloatSlider(value=t, min=low, max=high, step=step, description="t",
+                                 continuous_update=continuous_update, readout_format=".2f")
+    output = widgets.Output()
+    output.outputs = (first,)
+
+    def redraw(change):
+        output.outputs = (picture(change["new"]),)
+
+    slider.observe(redraw, names="value")
+    return widgets.VBox([slider, output])
