@@ -219,12 +219,16 @@ def test_ungradable_submissions_are_named_and_fail_the_run(graded):
 
 
 def test_grades_csv_lists_every_graded_student(graded):
-    rows = list(csv.DictReader((graded["ag"] / "grades.csv").open()))
+    with (graded["ag"] / "grades.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
     by = {(r["assignment"], r["student_id"]): r for r in rows}
     for a in ASSIGNMENTS:
         sol = by[(a, "solution")]
         assert float(sol["raw_score"]) == _autograded_max(graded["scores"][(a, "solution")])
         assert float(by[(a, "release")]["raw_score"]) == 0
+        assert by[(a, "solution")]["status"] == "graded"
+        dead = by[(a, "dead")]
+        assert dead["status"].startswith("NOT GRADED") and dead["raw_score"] == "", "a dead kernel must not be a 0"
 
 
 @pytest.mark.parametrize("a", ASSIGNMENTS)
