@@ -160,9 +160,29 @@ def cmd_book_exercises(_args) -> None:
         print(f"book     {name}: {out.relative_to(ROOT)}")
 
 
+def lessons() -> list[Path]:
+    """The lesson pages: MyST notebooks under chapters/<NN-name>/."""
+    return sorted(p for p in (ROOT / "chapters").glob("[0-9][0-9]-*/*.md"))
+
+
 def prepare_workspace(workspace: Path = WORKSPACE) -> list[Path]:
-    """Copy the release into a student workspace, never overwriting a student's file."""
+    """Copy the release and the lessons into a student workspace, never overwriting a student's file.
+
+    Exercise sets land in ``workspace/<set>/``; each lesson page becomes a
+    notebook in ``workspace/lessons/<chapter>/<page>.ipynb``, so that its live
+    explorers (ipywidgets) run in JupyterLab.
+    """
+    import jupytext
+
     copied = []
+    for page in lessons():
+        dst = workspace / "lessons" / page.parent.name / f"{page.stem}.ipynb"
+        if not dst.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            nb = jupytext.read(page)
+            nb.metadata.pop("jupytext", None)
+            jupytext.write(nb, dst)
+            copied.append(dst)
     for name in assignments():
         for src in sorted((RELEASE / name).rglob("*")):
             if src.is_dir():
