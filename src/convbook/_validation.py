@@ -106,6 +106,18 @@ def check_tuple(name: str, value, length: int, *, minimum: int | None = None) ->
 
 
 _NUMERIC_KINDS = "biufc"
+_INT64 = np.iinfo(np.int64)
+
+
+def _exact_ints(value, arr: np.ndarray) -> np.ndarray:
+    """Keep Python ints exact: numpy turns ``[0, 2**63 + 1]`` into float64 (rounding it)
+    and ``[2**63 + 1, 5]`` into uint64 (which later mixes with int64 into float64)."""
+    flat = np.asarray(value, dtype=object).ravel()
+    if not all(isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in flat):
+        return arr
+    if all(_INT64.min <= int(v) <= _INT64.max for v in flat):
+        return np.asarray(value, dtype=np.int64)
+    return np.asarray(value, dtype=object)
 
 
 def as_numeric_array(name: str, value, *, ndim=None, allow_empty: bool = False) -> np.ndarray:
@@ -134,6 +146,8 @@ def as_numeric_array(name: str, value, *, ndim=None, allow_empty: bool = False) 
     --------
     >>> as_numeric_array("a", [1, 2, 3], ndim=1)
     array([1, 2, 3])
+    >>> as_numeric_array("a", [0, 2**63 + 1], ndim=1)   # exact, where numpy would round to float
+    array([0, 9223372036854775809], dtype=object)
     >>> as_numeric_array("a", [], ndim=1)
     Traceback (most recent call last):
     ...
@@ -151,6 +165,8 @@ def as_numeric_array(name: str, value, *, ndim=None, allow_empty: bool = False) 
         arr = np.asarray(value)
     except (ValueError, TypeError) as exc:  # ragged nested lists, etc.
         raise ValueError(f"{name} must be a rectangular array of numbers, got {describe(value)}: {exc}") from None
+    if arr.dtype.kind in "uf" and not isinstance(value, np.ndarray) and arr.size:
+        arr = _exact_ints(value, arr)
     if arr.dtype.kind == "b":
         arr = arr.astype(np.int64)
     elif arr.dtype.kind == "O":
