@@ -57,7 +57,7 @@ lab: $(STAMP)
 	$(PY) autograder/course.py lab
 
 grade: $(STAMP)
-	$(PY) autograder/course.py grade
+	$(PY) autograder/course.py grade --jobs $(JOBS) $(if $(STUDENTS),--students '$(STUDENTS)') $(if $(SHARD),--shard $(SHARD))
 
 clean:
 	rm -rf _build autograder/release autograder/autograded autograder/feedback autograder/gradebook.db

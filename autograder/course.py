@@ -244,16 +244,6 @@ def autograde_problem(student: str, assignment: str, log: str) -> str | None:
     return None
 
 
-def grade_one(student: str, assignment: str) -> str | None:
-    result = nbgrader("autograde", assignment, "--student", student, "--force",
-                      "--log-level=INFO", check=False, capture=True)
-    problem = autograde_problem(student, assignment, result.stdout or "")
-    if problem is None and result.returncode != 0:
-        tail = " | ".join(line.strip() for line in (result.stdout or "").strip().splitlines()[-3:])
-        problem = f"nbgrader autograde exited {result.returncode} ({tail})"
-    return problem
-
-
 def annotate_grades(csv_path: Path, status: dict) -> None:
     """Add a ``status`` column to nbgrader's CSV and blank the scores of ungraded work.
 
@@ -278,30 +268,26 @@ def annotate_grades(csv_path: Path, status: dict) -> None:
 
 
 def cmd_grade(args) -> int:
+    import classgrade
+
     cmd_release(args)
-    subs = submissions()
+    subs = classgrade.select(submissions(), students=args.students, shard=args.shard)
     if not subs:
-        print(f"no submissions found under {SUBMITTED.relative_to(ROOT)}/<student>/<assignment>/")
+        print(f"no submissions found under {SUBMITTED.relative_to(ROOT)}/<student>/<assignment>/"
+              + (f" for students={args.students!r} shard={args.shard!r}" if args.students or args.shard else ""))
         return 1
-    failures = {}
-    t0 = time.perf_counter()
-    for k, (student, assignment) in enumerate(subs, 1):
-        t1 = time.perf_counter()
-        problem = grade_one(student, assignment)
-        status = "graded" if problem is None else f"NOT GRADED: {problem}"
-        print(f"[{k}/{len(subs)}] {student}/{assignment}: {status} ({time.perf_counter() - t1:.1f} s)", flush=True)
-        if problem:
-            failures[(student, assignment)] = problem
-    for assignment in sorted({a for _, a in subs}):
-        nbgrader("generate_feedback", assignment, "--force", "--log-level=WARN", check=False)
+    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # nbgrader calls `alembic`
+    print(f"grading {len(subs)} submission(s) with {args.jobs} worker(s)", flush=True)
+    results = classgrade.grade_all(subs, jobs=args.jobs)
+    failures = {(r["student"], r["assignment"]): r["problem"] for r in results if r["problem"]}
     csv_path = HERE / "grades.csv"
     nbgrader("export", f"--CsvExportPlugin.to={csv_path}", "--log-level=WARN")
     annotate_grades(csv_path, {key: "graded" for key in subs} | {k: f"NOT GRADED: {v}" for k, v in failures.items()})
     print(f"grades: {csv_path.relative_to(ROOT)}; feedback: {FEEDBACK.relative_to(ROOT)}/")
-    print(f"graded {len(subs) - len(failures)} of {len(subs)} submission(s) in {time.perf_counter() - t0:.1f} s")
+    print(f"graded {len(subs) - len(failures)} of {len(subs)} submission(s)")
     if failures:
         print("\nThese submissions could not be graded (they are NOT zeros; look at them):")
-        for (student, assignment), problem in failures.items():
+        for (student, assignment), problem in sorted(failures.items()):
             print(f"  {student}/{assignment}: {problem}")
         return 1
     return 0
@@ -315,7 +301,13 @@ def main(argv=None) -> int:
     sub.add_parser("book-exercises", help="copy the release notebooks into chapters/exercises/")
     lab = sub.add_parser("lab", help="JupyterLab on the student workspace")
     lab.add_argument("--port", type=int, default=8888)
-    sub.add_parser("grade", help="autograde every submission, feedback, grades.csv")
+    grade = sub.add_parser("grade", help="autograde every submission, feedback, grades.csv")
+    grade.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or os.cpu_count() or 1),
+                       help="parallel grading workers (default: JOBS or the number of cores)")
+    grade.add_argument("--students", default=os.environ.get("STUDENTS") or None,
+                       help="comma-separated student ids or globs (default: STUDENTS, or everyone)")
+    grade.add_argument("--shard", default=os.environ.get("SHARD") or None,
+                       help="K/N: grade only the K-th of N slices of the class (for several machines)")
     args = parser.parse_args(argv)
     handler = {"masters": cmd_masters, "release": cmd_release, "book-exercises": cmd_book_exercises,
                "lab": cmd_lab, "grade": cmd_grade}[args.command]

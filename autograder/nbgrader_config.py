@@ -16,7 +16,7 @@ c.CourseDirectory.course_id = "convolution"
 c.CourseDirectory.root = HERE
 # The gradebook is any SQLAlchemy URL; SQLite next to this file by default.
 c.CourseDirectory.db_url = os.environ.get(
-    "CONVBOOK_GRADEBOOK_URL", "sqlite:///" + os.path.join(HERE, "gradebook.db"))
+    "CONVBOOK_GRADEBOOK_URL", "sqlite:///" + os.path.join(HERE, "gradebook.db") + "?timeout=60")
 c.CourseDirectory.submitted_directory = "submitted"
 
 # What is copied from source/ to release/ and from submitted/ to autograded/:

@@ -95,8 +95,8 @@ def graded(tmp_path_factory):
     top = tmp_path_factory.mktemp("course")
     ag = top / "autograder"
     ag.mkdir()
-    for name in ("course.py", "nbgrader_config.py", "course_preprocessors.py"):
-        shutil.copy2(ROOT / "autograder" / name, ag / name)
+    for path in (ROOT / "autograder").glob("*.py"):
+        shutil.copy2(path, ag / path.name)
     for a in ASSIGNMENTS:
         (ag / "source" / a).mkdir(parents=True)
         shutil.copy2(ROOT / "autograder" / "source" / a / f"{a}.md", ag / "source" / a / f"{a}.md")
