@@ -86,6 +86,8 @@ def build_master(name: str) -> Path:
 
     md = SOURCE / name / f"{name}.md"
     nb = jupytext.read(md)
+    # recheck cells (instructor-only inputs for the independent re-check) never reach a notebook
+    nb.cells = [c for c in nb.cells if "recheck" not in c.metadata]
     seen = set()
     for i, cell in enumerate(nb.cells):
         meta = cell.metadata.get("nbgrader")
