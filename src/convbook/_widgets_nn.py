@@ -1,0 +1,188 @@
+"""Interactive explorer (ipywidgets) of a conv2d layer, for chapter 5; it needs a live kernel.
+
+The page "Equivariance and image filters" of chapter 5 ends with
+:func:`conv2d_explorer`: choose a kernel (blur, sharpen, Sobel, ...) and move
+the stride, padding and dilation controls; the picture of
+:func:`convbook._plotting_nn.conv_explorer_figure` (the padded input with one
+window, the kernel, the output) is redrawn, and the output size is written
+out with the formula
+
+.. math:: H_{out} = \\left\\lfloor \\frac{H + p_{top} + p_{bottom} - d(k - 1) - 1}{s} \\right\\rfloor + 1 .
+
+The static book shows the same picture as a kernel-free animation,
+:func:`convbook._plotting_nn.conv_explorer_animation`; lesson cells that build
+the explorer are tagged ``skip-execution`` and run in JupyterLab only.
+
+ipywidgets is an optional dependency, imported when the explorer is built
+(with the install hint of :mod:`convbook.widgets` if it is missing).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from . import _plotting_nn as pn
+from ._validation import check_int, describe
+from . import widgets as _widgets  # private helpers, looked up at call time (safe for re-exports)
+
+__all__ = ["conv2d_explorer"]
+
+PADDING_OPTIONS = (("valid", "valid"), ("same", "same"), ("0", 0), ("1", 1), ("2", 2), ("3", 3), ("4", 4))
+
+
+def _size_html(image_shape, kernel_shape, stride, padding, dilation):
+    """The output size with the formula filled in, per dimension, as a little HTML."""
+    pads = pn._pads(padding, kernel_shape, (stride, stride), (dilation, dilation))
+    out = pn._out_size(image_shape, kernel_shape, (stride, stride), (dilation, dilation), pads)
+    parts = []
+    for name, n, k, (a, b), o in zip(("H", "W"), image_shape, kernel_shape, pads, out):
+        parts.append(f"{name}<sub>out</sub> = ⌊({n} + {a} + {b} − {dilation}·({k} − 1) − 1) / {stride}⌋ + 1"
+                     f" = <b>{o}</b>")
+    return f"output {out[0]} × {out[1]}: " + "; ".join(parts)
+
+
+def conv2d_explorer(image=None, kernels=None, *, kernel=None, stride=1, padding=0, dilation=1, figsize=(9.0, 3.6),
+                    dpi=80):
+    """Controls for kernel, stride, padding and dilation above the picture of one conv2d layer.
+
+    The picture is :func:`convbook._plotting_nn.conv_explorer_figure`: the
+    input zero-padded as :func:`convbook.nn.conv2d` pads it (an integer
+    padding on EACH side; ``'same'`` with the odd zero at the end), the
+    window of the middle output position, the kernel (used as it is: a
+    cross-correlation, no flip) and the output.  Under the controls, the
+    output size with the formula filled in.  A setting that is not a valid
+    layer (``'same'`` with a stride, a dilated kernel larger than the padded
+    input) is explained in that line instead, and the picture is removed.
+
+    Parameters
+    ----------
+    image : array_like, optional
+        2-D real image (at most 256x256); default
+        ``convbook._plotting_nn.synthetic_scene(32)``.
+    kernels : dict, optional
+        ``{name: 2-D kernel}`` offered in the kernel menu (at most 15x15
+        each); default :func:`convbook._plotting_nn.standard_kernels`.
+    kernel : str, optional
+        The name of the kernel shown first (default: the first one).
+    stride : int, optional
+        The starting stride, 1 to 4.
+    padding : {'valid', 'same', 0, 1, 2, 3, 4}, optional
+        The starting padding.
+    dilation : int, optional
+        The starting dilation, 1 to 4.
+    figsize : (float, float), optional
+        Size of the picture in inches.
+    dpi : float, optional
+        Resolution of the picture.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        ``VBox([HBox([kernel, padding]), HBox([stride, dilation]), size, output])``:
+        two ``Dropdown`` menus, two ``IntSlider`` controls, an ``HTML`` line
+        with the output size (or the reason the setting is not allowed), and
+        an ``Output`` whose ``outputs`` hold the picture as a PNG.
+
+    Raises
+    ------
+    ImportError
+        If ipywidgets is not installed (the message says how to install it).
+    TypeError
+        If ``image`` or a kernel does not hold real numbers, ``kernels`` is not
+        a non-empty dict, or a starting value is not an integer.
+    ValueError
+        If an array is not 2-D, empty, not finite or too large, ``kernel`` is
+        not one of the names, a starting value is outside its control's range,
+        or the starting setting is not a valid layer.
+
+    Notes
+    -----
+    The layer is PyTorch's ``conv2d``, a cross-correlation: choose
+    ``'shift'`` (a 1 right of the centre) and the picture moves LEFT; a true
+    convolution would move it right.  The picture is rendered to a PNG in the
+    kernel and put in the ``Output`` widget's state, so the explorer works in
+    JupyterLab and in a test without a frontend.  The static site shows
+    :func:`convbook._plotting_nn.conv_explorer_animation` instead.
+
+    Examples
+    --------
+    >>> from convbook._widgets_nn import conv2d_explorer
+    >>> from convbook._plotting_nn import synthetic_scene
+    >>> explorer = conv2d_explorer(synthetic_scene(16), dpi=30)
+    >>> menus, sliders, size, output = explorer.children
+    >>> kernel, padding = menus.children
+    >>> stride, dilation = sliders.children
+    >>> kernel.value, len(output.outputs)
+    ('identity', 1)
+    >>> stride.value = 2
+    >>> "output 7 × 7" in size.value
+    True
+    >>> padding.value = "same"                   # not allowed with a stride
+    >>> "not allowed" in size.value, len(output.outputs)
+    (True, 0)
+    """
+    widgets = _widgets._ipywidgets()
+    image = pn.synthetic_scene(32) if image is None else pn._real_array("image", image, 2)
+    if max(image.shape) > 256:
+        raise ValueError(f"image must be at most 256x256, got shape {image.shape}.")
+    if kernels is None:
+        kernels = pn.standard_kernels()
+    if not isinstance(kernels, dict) or not kernels:
+        raise TypeError(f"kernels must be a non-empty dict {{name: 2-D kernel}}, got {describe(kernels)}.")
+    kernels = {str(name): pn._real_array(f"kernels[{name!r}]", k, 2) for name, k in kernels.items()}
+    for name, k in kernels.items():
+        if max(k.shape) > 15:
+            raise ValueError(f"kernels[{name!r}] must be at most 15x15, got shape {k.shape}.")
+    names = list(kernels)
+    kernel = names[0] if kernel is None else kernel
+    if kernel not in kernels:
+        raise ValueError(f"kernel={kernel!r} is not one of the kernels. Acceptable kernel names are "
+                         f"{', '.join(repr(n) for n in names)}.")
+    stride = check_int("stride", stride, minimum=1)
+    dilation = check_int("dilation", dilation, minimum=1)
+    for name, value in (("stride", stride), ("dilation", dilation)):
+        if value > 4:
+            raise ValueError(f"{name} must be an integer from 1 to 4 (the slider's range), got {value}.")
+    values = [v for _, v in PADDING_OPTIONS]
+    if not any(type(padding) is type(v) and padding == v for v in values):
+        if isinstance(padding, (int, np.integer)) and not isinstance(padding, (bool, np.bool_)) \
+                and 0 <= int(padding) <= 4:
+            padding = int(padding)
+        else:
+            raise ValueError(f"padding={padding!r} is not allowed. Acceptable padding values are 'valid', "
+                             "'same', 0, 1, 2, 3 or 4 (zeros added on each side).")
+
+    def render(name, s, p, d):
+        """(png output or None, html text, error message or None) for one setting."""
+        k = kernels[name]
+        try:
+            text = _size_html(image.shape, k.shape, s, p, d)
+            fig = pn.conv_explorer_figure(image, k, s, p, d, kernel_name=name, figsize=figsize, dpi=dpi)
+        except ValueError as exc:
+            return None, f"<b>not allowed</b>: {html.escape(str(exc))}", str(exc)
+        picture = _widgets._png_output(fig, f"conv2d with {name}, stride {s}, padding {p!r}, dilation {d}")
+        return picture, text, None
+
+    first, text, error = render(kernel, stride, padding, dilation)
+    if first is None:
+        raise ValueError(f"the starting setting is not a valid layer: {error}")
+    kernel_menu = widgets.Dropdown(options=names, value=kernel, description="kernel")
+    padding_menu = widgets.Dropdown(options=list(PADDING_OPTIONS), value=padding, description="padding")
+    stride_slider = widgets.IntSlider(value=stride, min=1, max=4, description="stride", continuous_update=False)
+    dilation_slider = widgets.IntSlider(value=dilation, min=1, max=4, description="dilation",
+                                        continuous_update=False)
+    size = widgets.HTML(value=text)
+    output = widgets.Output()
+    output.outputs = (first,)
+
+    def redraw(change=None):
+        png, message, _ = render(kernel_menu.value, stride_slider.value, padding_menu.value, dilation_slider.value)
+        size.value = message
+        output.outputs = () if png is None else (png,)
+
+    for control in (kernel_menu, padding_menu, stride_slider, dilation_slider):
+        control.observe(redraw, names="value")
+    return widgets.VBox([widgets.HBox([kernel_menu, padding_menu]), widgets.HBox([stride_slider, dilation_slider]),
+                         size, output])
