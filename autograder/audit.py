@@ -15,6 +15,8 @@ Python's ``ast`` (after IPython's own transformation of magics) and flags:
 - code that writes, moves or deletes files;
 - in an exercise's answer cell, calls the exercise forbids (the names its
   test cells pass to ``forbid(...)``);
+- redefinitions of what the assignment's set-up cell defines (``check_sympy =
+  lambda *a, **k: None`` would silence every test that uses it);
 - files in the submission beyond the expected notebooks.
 
 A flag names the student, assignment, cell, line and reason.  Flags go into
@@ -78,8 +80,35 @@ def _is_get_ipython_call(node) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "get_ipython"
 
 
+def bound_names(src: str) -> dict[str, str | None]:
+    """Top-level names a cell binds: {name: imported module path, or None for other bindings}."""
+    try:
+        tree = ast.parse(_python_source(src))
+    except SyntaxError:
+        return {}
+    names: dict[str, str | None] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                names[(a.asname or a.name).split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom):
+            for a in node.names:
+                names[a.asname or a.name] = f"{node.module}.{a.name}"
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names[node.name] = None
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                for n in ast.walk(t):
+                    if isinstance(n, ast.Name):
+                        names[n.id] = None
+    return names
+
+
 class _Scanner(ast.NodeVisitor):
-    def __init__(self, forbidden: set[str]):
+    def __init__(self, forbidden: set[str], protected: dict | None = None):
+        self.protected = protected or {}
+        self.depth = 0  # inside a function, lambda, class or comprehension: names are local
         self.aliases: dict[str, str] = {"builtins": "builtins", "__builtins__": "builtins"}
         self.ipython_names: set[str] = set()
         self.forbidden = forbidden
@@ -101,13 +130,16 @@ class _Scanner(ast.NodeVisitor):
     # -- imports
     def visit_Import(self, node):
         for a in node.names:
-            self.aliases[(a.asname or a.name).split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+            bound = (a.asname or a.name).split(".")[0]
+            self.aliases[bound] = a.name if a.asname else a.name.split(".")[0]
+            self._rebinds(node, bound, self.aliases[bound])
             self._check_module(node, a.name)
 
     def visit_ImportFrom(self, node):
         mod = node.module or ""
         for a in node.names:
             self.aliases[a.asname or a.name] = f"{mod}.{a.name}" if mod else a.name
+            self._rebinds(node, a.asname or a.name, self.aliases[a.asname or a.name])
             self._check_module(node, f"{mod}.{a.name}" if mod else a.name)
         self._check_module(node, mod)
 
@@ -142,6 +174,37 @@ class _Scanner(ast.NodeVisitor):
                 self.flag(node, "writes into sys.modules")
             elif base is not None:
                 self.flag(node, f"writes into {base}[...]")
+
+    def _rebinds(self, node, name: str, module: str | None = None) -> None:
+        if name in self.protected and not (module is not None and module == self.protected[name]):
+            self.flag(node, f"redefines {name}, which the assignment's set-up cell defines")
+
+    def _nested(self, node) -> None:
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
+
+    def visit_FunctionDef(self, node):
+        if self.depth == 0:
+            self._rebinds(node, node.name)
+        self._nested(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+    visit_Lambda = _nested
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _nested
+
+    def visit_ClassDef(self, node):
+        if self.depth == 0:
+            self._rebinds(node, node.name)
+        self._nested(node)
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, (ast.Store, ast.Del)) and self.depth == 0:
+            self._rebinds(node, node.id)
+
+    def visit_Global(self, node):
+        for name in node.names:
+            self._rebinds(node, name)
 
     def visit_Assign(self, node):
         if _is_get_ipython_call(node.value):
@@ -218,7 +281,7 @@ def _python_source(src: str) -> str:
     return TransformerManager().transform_cell(src)
 
 
-def scan_source(src: str, forbidden=()) -> list[tuple[int, str]]:
+def scan_source(src: str, forbidden=(), protected=None) -> list[tuple[int, str]]:
     """(line, reason) for each suspicious construct in one cell's source.
 
     >>> scan_source("import numpy as np\\nnp.allclose = lambda *a, **k: True")
@@ -232,7 +295,7 @@ def scan_source(src: str, forbidden=()) -> list[tuple[int, str]]:
         tree = ast.parse(_python_source(src))
     except SyntaxError as exc:
         return [(exc.lineno or 0, f"does not parse as Python ({exc.msg}); read it by hand")]
-    scanner = _Scanner(set(forbidden))
+    scanner = _Scanner(set(forbidden), protected)
     scanner.visit(tree)
     return sorted(set(scanner.found))
 
@@ -265,9 +328,14 @@ def audit_submission(student: str, assignment: str, sub_dir: Path, release_dir: 
         if path.is_file() and str(rel) not in expected and ".ipynb_checkpoints" not in rel.parts:
             flags.append(Flag(student, assignment, str(rel), 0, "a file that is not part of the assignment", ""))
     forbidden = forbidden_by_exercise(master_nb) if master_nb is not None else {}
-    release_sources = set()
+    release_sources, protected = set(), {}
     for nb_path in release_dir.glob("*.ipynb"):
-        release_sources |= {c.source for c in nbformat.read(nb_path, as_version=4).cells if c.cell_type == "code"}
+        for c in nbformat.read(nb_path, as_version=4).cells:
+            if c.cell_type == "code":
+                release_sources.add(c.source)
+                meta = c.metadata.get("nbgrader", {})
+                if meta.get("locked") and not meta.get("grade"):
+                    protected.update(bound_names(c.source))
     for nb_path in sorted(sub_dir.glob("*.ipynb")):
         try:
             nb = nbformat.read(nb_path, as_version=4)
@@ -281,7 +349,7 @@ def audit_submission(student: str, assignment: str, sub_dir: Path, release_dir: 
             exercise = gid[: -len("-answer")] if gid.endswith("-answer") else None
             where = f"{nb_path.name} cell {i}" + (f" ({gid})" if gid else " (added by the student)")
             lines = cell.source.splitlines()
-            for line, reason in scan_source(cell.source, forbidden.get(exercise, ())):
+            for line, reason in scan_source(cell.source, forbidden.get(exercise, ()), protected):
                 code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
                 flags.append(Flag(student, assignment, where, line, reason, code[:120]))
     return flags

@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 
 _API = None
 _INIT_SECONDS = 0.0
+_REFERENCES: dict = {}
 
 
 def load_config():
@@ -33,9 +34,10 @@ def load_config():
     return PyFileConfigLoader("nbgrader_config.py", path=str(HERE)).load_config()
 
 
-def _worker_init() -> None:
-    global _API, _INIT_SECONDS
+def _worker_init(references=None) -> None:
+    global _API, _INIT_SECONDS, _REFERENCES
     t0 = time.perf_counter()
+    _REFERENCES = references or {}
     os.chdir(HERE)
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -59,12 +61,19 @@ def _grade_task(task):
         tail = " | ".join(line.strip() for line in log.strip().splitlines()[-3:])
         problem = f"nbgrader could not grade it ({tail})"
     t_grade = time.perf_counter() - t0
+    verdicts = None
     if problem is None:
         fb = _API.generate_feedback(assignment, student, force=True)
         if not fb.get("success", False):
             problem = "graded, but its feedback could not be generated"
+        if assignment in _REFERENCES:
+            import recheck
+
+            master = HERE / "source" / assignment / f"{assignment}.md"
+            notebook = HERE / "submitted" / student / assignment / f"{assignment}.ipynb"
+            verdicts = recheck.recheck_submission(master, notebook, _REFERENCES[assignment])
     return dict(student=student, assignment=assignment, problem=problem, seconds=time.perf_counter() - t0,
-                grade_seconds=t_grade, worker=os.getpid(), init_seconds=_INIT_SECONDS)
+                grade_seconds=t_grade, worker=os.getpid(), init_seconds=_INIT_SECONDS, recheck=verdicts)
 
 
 def select(subs, students: str | None = None, shard: str | None = None):
@@ -99,7 +108,7 @@ def _bar(done: int, total: int, width: int = 30) -> str:
     return "[" + "#" * filled + "." * (width - filled) + f"] {done}/{total}"
 
 
-def grade_all(subs, jobs: int = 1, out=sys.stdout):
+def grade_all(subs, jobs: int = 1, out=sys.stdout, references=None):
     """Grade ``subs`` with ``jobs`` workers, printing a status line per submission.
 
     Returns the list of per-submission results (dicts), in completion order.
@@ -110,7 +119,7 @@ def grade_all(subs, jobs: int = 1, out=sys.stdout):
     jobs = max(1, min(jobs, len(subs)))
     ctx = mp.get_context("spawn")
     t0 = time.perf_counter()
-    with ctx.Pool(jobs, initializer=_worker_init) as pool:
+    with ctx.Pool(jobs, initializer=_worker_init, initargs=(references,)) as pool:
         for k, r in enumerate(pool.imap_unordered(_grade_task, subs), 1):
             results.append(r)
             status = "graded" if r["problem"] is None else f"NOT GRADED: {r['problem']}"

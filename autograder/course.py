@@ -16,8 +16,8 @@ and hidden tests.  Everything else is generated from it.
 from __future__ import annotations
 
 import argparse
-import copy
 import csv
+import dataclasses
 import json
 import os
 import shutil
@@ -246,31 +246,32 @@ def autograde_problem(student: str, assignment: str, log: str) -> str | None:
     return None
 
 
-def annotate_grades(csv_path: Path, status: dict) -> None:
-    """Add a ``status`` column to nbgrader's CSV and blank the scores of ungraded work.
+def db_url() -> str:
+    import classgrade
 
-    nbgrader exports a submission it could not grade (or never saw) as a
-    score of 0; here such a row says why instead, and its score is empty.
-    """
-    with csv_path.open(newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    if not rows:
-        return
-    fields = [*rows[0].keys(), "status"]
-    for row in rows:
-        row["status"] = status.get((row["student_id"], row["assignment"]), "no submission")
-        if row["status"] != "graded":
-            for key in ("raw_score", "score", "late_submission_penalty"):
-                if key in row:
-                    row[key] = ""
-    with csv_path.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+    return str(classgrade.load_config().CourseDirectory.db_url)
+
+
+def cmd_audit(args) -> int:
+    """Print the integrity audit of every submission (it never changes a score)."""
+    import audit
+    import classgrade
+
+    if not (RELEASE.exists() and any(RELEASE.iterdir())):
+        cmd_release(args)
+    subs = classgrade.select(submissions(), students=args.students, shard=args.shard)
+    flags = audit.audit_class(HERE, subs)
+    for f in flags:
+        print(f"FLAG {f}")
+    print(f"audit: {len(flags)} flag(s) in {len(subs)} submission(s)")
+    return 0
 
 
 def cmd_grade(args) -> int:
+    import audit
     import classgrade
+    import recheck
+    import report
 
     cmd_release(args)
     subs = classgrade.select(submissions(), students=args.students, shard=args.shard)
@@ -279,14 +280,38 @@ def cmd_grade(args) -> int:
               + (f" for students={args.students!r} shard={args.shard!r}" if args.students or args.shard else ""))
         return 1
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # nbgrader calls `alembic`
+
+    flags = audit.audit_class(HERE, subs)
+    print(f"audit: {len(flags)} flag(s) (listed in the report; they never change a score)", flush=True)
+    references = {}
+    for a in sorted({a for _, a in subs}):
+        master = SOURCE / a / f"{a}.md"
+        if master.exists() and recheck.master_parts(master)[1]:
+            references[a] = recheck.reference_results(master)
+    print(f"re-check: reference answers computed for {len(references)} assignment(s)", flush=True)
+
     print(f"grading {len(subs)} submission(s) with {args.jobs} worker(s)", flush=True)
-    results = classgrade.grade_all(subs, jobs=args.jobs)
+    results = classgrade.grade_all(subs, jobs=args.jobs, references=references)
     failures = {(r["student"], r["assignment"]): r["problem"] for r in results if r["problem"]}
-    csv_path = HERE / "grades.csv"
-    nbgrader("export", f"--CsvExportPlugin.to={csv_path}", "--log-level=WARN")
-    annotate_grades(csv_path, {key: "graded" for key in subs} | {k: f"NOT GRADED: {v}" for k, v in failures.items()})
-    print(f"grades: {csv_path.relative_to(ROOT)}; feedback: {FEEDBACK.relative_to(ROOT)}/")
-    print(f"graded {len(subs) - len(failures)} of {len(subs)} submission(s)")
+    status = {key: "graded" for key in subs} | {k: f"NOT GRADED: {v}" for k, v in failures.items()}
+    verdicts = {(r["student"], r["assignment"]): r["recheck"] for r in results if r.get("recheck")}
+
+    scores = report.scores_from_gradebook(db_url(), subs)
+    disagree = report.disagreements(scores, verdicts)
+    report.write_csv(HERE / "grades.csv", subs, scores, status)
+    report.write_html(HERE / "report.html", scores, status, flags, disagree, failures)
+    (HERE / "integrity.json").write_text(json.dumps(
+        {"flags": [dataclasses.asdict(f) for f in flags], "disagreements": disagree,
+         "not_graded": [{"student": s, "assignment": a, "why": p} for (s, a), p in sorted(failures.items())]},
+        indent=1))
+    nbgrader("export", f"--CsvExportPlugin.to={HERE / 'nbgrader-export.csv'}", "--log-level=WARN")
+    print(f"grades: {(HERE / 'grades.csv').relative_to(ROOT)}; report: {(HERE / 'report.html').relative_to(ROOT)}; "
+          f"feedback: {FEEDBACK.relative_to(ROOT)}/")
+    print(f"graded {len(subs) - len(failures)} of {len(subs)} submission(s); {len(flags)} audit flag(s); "
+          f"{len(disagree)} re-check disagreement(s)")
+    for d in disagree:
+        print(f"  DISAGREE {d['student']}/{d['assignment']} {d['exercise']}: nbgrader {d['nbgrader']}, "
+              f"re-check {d['recheck']}")
     if failures:
         print("\nThese submissions could not be graded (they are NOT zeros; look at them):")
         for (student, assignment), problem in sorted(failures.items()):
@@ -303,16 +328,18 @@ def main(argv=None) -> int:
     sub.add_parser("book-exercises", help="copy the release notebooks into chapters/exercises/")
     lab = sub.add_parser("lab", help="JupyterLab on the student workspace")
     lab.add_argument("--port", type=int, default=8888)
-    grade = sub.add_parser("grade", help="autograde every submission, feedback, grades.csv")
+    audit_p = sub.add_parser("audit", help="the integrity audit of every submission")
+    grade = sub.add_parser("grade", help="audit, autograde, re-check, feedback, grades.csv and report.html")
     grade.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or os.cpu_count() or 1),
                        help="parallel grading workers (default: JOBS or the number of cores)")
-    grade.add_argument("--students", default=os.environ.get("STUDENTS") or None,
+    for p in (audit_p, grade):
+        p.add_argument("--students", default=os.environ.get("STUDENTS") or None,
                        help="comma-separated student ids or globs (default: STUDENTS, or everyone)")
-    grade.add_argument("--shard", default=os.environ.get("SHARD") or None,
-                       help="K/N: grade only the K-th of N slices of the class (for several machines)")
+        p.add_argument("--shard", default=os.environ.get("SHARD") or None,
+                       help="K/N: only the K-th of N slices of the class (for several machines)")
     args = parser.parse_args(argv)
     handler = {"masters": cmd_masters, "release": cmd_release, "book-exercises": cmd_book_exercises,
-               "lab": cmd_lab, "grade": cmd_grade}[args.command]
+               "lab": cmd_lab, "grade": cmd_grade, "audit": cmd_audit}[args.command]
     try:
         return handler(args) or 0
     except CourseError as exc:

@@ -38,6 +38,8 @@ Usage (internal): ``python recheck.py reference|student MASTER NOTEBOOK|- OUT``.
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -47,7 +49,7 @@ from fractions import Fraction
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TIME_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_SECONDS", "60"))
+TIME_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_SECONDS", "30"))
 MEMORY_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_MEMORY_MB", "4096")) * 2**20
 
 
@@ -219,7 +221,8 @@ def recheck_submission(master: Path, notebook: Path, expected: dict) -> dict:
     verdicts = {}
     for exercise, spec in specs.items():
         ns: dict = {}
-        exec(compile(setup + "\n" + spec["source"], "<recheck>", "exec"), ns)
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(setup + "\n" + spec["source"], "<recheck>", "exec"), ns)
         verdicts[exercise] = _compare(ns["same"], got.get(exercise, []), expected[exercise])
     return verdicts
 

@@ -10,6 +10,8 @@ shadow ``convbook``, and a student who deleted a test cell.
 from __future__ import annotations
 
 import csv
+import importlib
+import json
 import os
 import re
 import shutil
@@ -28,8 +30,12 @@ import course
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograder")]
 
-ASSIGNMENTS = course.assignments()
+# CONVBOOK_TEST_ASSIGNMENTS=01-continuous,... narrows a run while one set is being written.
+ASSIGNMENTS = [a for a in course.assignments()
+               if a in os.environ.get("CONVBOOK_TEST_ASSIGNMENTS", a).split(",")]
 CELL_TIMEOUT = 6
+CHEATS = {p.stem: importlib.import_module(f"cheats.{p.stem}")
+          for p in sorted((ROOT / "tests" / "cheats").glob("*.py")) if p.stem != "__init__"}
 
 
 def _marker_indent(src: str) -> str:
@@ -100,7 +106,7 @@ def graded(tmp_path_factory):
     for a in ASSIGNMENTS:
         (ag / "source" / a).mkdir(parents=True)
         shutil.copy2(ROOT / "autograder" / "source" / a / f"{a}.md", ag / "source" / a / f"{a}.md")
-    env = dict(os.environ, CONVBOOK_CELL_TIMEOUT=str(CELL_TIMEOUT))
+    env = dict(os.environ, CONVBOOK_CELL_TIMEOUT=str(CELL_TIMEOUT), CONVBOOK_RECHECK_SECONDS="15")
     py = [sys.executable, str(ag / "course.py")]
     subprocess.run(py + ["release"], cwd=top, env=env, check=True, capture_output=True, text=True)
 
@@ -120,17 +126,30 @@ def graded(tmp_path_factory):
         (shadow / "numpy").mkdir()
         (shadow / "numpy" / "__init__.py").write_text("raise SystemExit('a shadowing numpy was imported')\n")
 
+    if "01-continuous" in ASSIGNMENTS:
+        a = "01-continuous"
+        release_nb = nbformat.read(ag / "release" / a / f"{a}.ipynb", as_version=4)
+        master_nb = nbformat.read(ag / "source" / a / f"{a}.ipynb", as_version=4)
+        for name, cheat in CHEATS.items():
+            nb = _student_notebook(release_nb, master_nb)
+            for cell in nb.cells:
+                if cell.metadata.get("nbgrader", {}).get("grade_id") == cheat.CELL:
+                    cell.source = cheat.SOURCE.strip() + "\n"
+            d = ag / "submitted" / f"cheat-{name}" / a
+            d.mkdir(parents=True)
+            nbformat.write(nb, d / f"{a}.ipynb")
+
     t0 = time.perf_counter()
-    result = subprocess.run(py + ["grade"], cwd=top, env=env, capture_output=True, text=True)
+    result = subprocess.run(py + ["grade", "--jobs", "2"], cwd=top, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
-    n_subs = len(ASSIGNMENTS) * (len(STUDENTS) + 2)
+    n_subs = len(ASSIGNMENTS) * (len(STUDENTS) + 2) + len(CHEATS)
     print(f"\nmake grade: {n_subs} submissions in {elapsed:.1f} s ({elapsed / n_subs:.1f} s each)")
 
     from nbgrader.api import Gradebook
     scores = {}
     with Gradebook(f"sqlite:///{ag / 'gradebook.db'}") as gb:
         for a in ASSIGNMENTS:
-            for student in [*STUDENTS, "release"]:
+            for student in [*STUDENTS, "release", *(f"cheat-{c}" for c in CHEATS)]:
                 try:
                     sub = gb.find_submission(a, student)
                 except Exception:
@@ -138,7 +157,8 @@ def graded(tmp_path_factory):
                 nb = sub.notebooks[0]
                 scores[(a, student)] = {g.name: (g.auto_score, g.max_score, g.cell.cell_type)
                                         for g in nb.grades}
-    return dict(top=top, ag=ag, result=result, scores=scores)
+    integrity = json.loads((ag / "integrity.json").read_text()) if (ag / "integrity.json").exists() else {}
+    return dict(top=top, ag=ag, result=result, scores=scores, integrity=integrity)
 
 
 def _autograded_max(cells):
@@ -218,17 +238,75 @@ def test_ungradable_submissions_are_named_and_fail_the_run(graded):
     assert "These submissions could not be graded (they are NOT zeros; look at them):" in out
 
 
-def test_grades_csv_lists_every_graded_student(graded):
+def test_grades_csv_has_a_row_per_student_and_a_column_per_exercise(graded):
     with (graded["ag"] / "grades.csv").open(newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    by = {(r["assignment"], r["student_id"]): r for r in rows}
+        rows = {r["student"]: r for r in csv.DictReader(fh)}
     for a in ASSIGNMENTS:
-        sol = by[(a, "solution")]
-        assert float(sol["raw_score"]) == _autograded_max(graded["scores"][(a, "solution")])
-        assert float(by[(a, "release")]["raw_score"]) == 0
-        assert by[(a, "solution")]["status"] == "graded"
-        dead = by[(a, "dead")]
-        assert dead["status"].startswith("NOT GRADED") and dead["raw_score"] == "", "a dead kernel must not be a 0"
+        sol = graded["scores"][(a, "solution")]
+        assert float(rows["solution"][f"{a}/total"]) == _autograded_max(sol)
+        assert rows["solution"][f"{a}/status"] == "graded"
+        assert float(rows["release"][f"{a}/total"]) == 0
+        exercises = {report_exercise(g) for g in sol}
+        for ex in exercises:
+            assert f"{a}/{ex}" in rows["solution"], f"no column for {a}/{ex}"
+        dead = rows["dead"]
+        assert dead[f"{a}/status"].startswith("NOT GRADED") and dead[f"{a}/total"] == "", "a dead kernel is not a 0"
+    assert float(rows["solution"]["total"]) == sum(_autograded_max(graded["scores"][(a, "solution")])
+                                                   for a in ASSIGNMENTS)
+
+
+def report_exercise(grade_id):
+    import report
+    return report.exercise_of(grade_id)
+
+
+def test_report_html_is_offline_and_complete(graded):
+    text = (graded["ag"] / "report.html").read_text()
+    for heading in ("Score distribution per exercise", "Hardest exercises", "Submissions that could not be graded",
+                    "Flagged by the integrity audit", "Re-check disagreements"):
+        assert heading in text
+    assert "://" not in text.replace("data:image/png;base64,", ""), "the report links to another host"
+    assert 'alt="' in text
+    for a in ASSIGNMENTS:
+        for s in secret_lines(ROOT / "autograder" / "source" / a / f"{a}.md", ("HIDDEN TESTS",)):
+            assert s not in text
+
+
+def _flags(graded, student):
+    return [f for f in graded["integrity"]["flags"] if f["student"] == student]
+
+
+def test_honest_submissions_are_not_flagged(graded):
+    for student in ("solution", "wrong", "release", "warns", "loop", "deleted-tests"):
+        assert not _flags(graded, student), _flags(graded, student)
+    honest = {d["student"] for d in graded["integrity"]["disagreements"]}
+    assert not honest & {"solution", "wrong", "release", "warns", "deleted-tests"}, graded["integrity"]["disagreements"]
+
+
+@pytest.mark.parametrize("name", sorted(CHEATS))
+def test_each_cheat_is_caught(name, graded):
+    if "01-continuous" not in ASSIGNMENTS:
+        pytest.fail("the cheat corpus targets 01-continuous")
+    cheat, student = CHEATS[name], f"cheat-{name}"
+    if cheat.FOOLS:  # the cheat really works on nbgrader's in-kernel tests ...
+        cells = graded["scores"][("01-continuous", student)]
+        got = sum(v[0] or 0 for k, v in cells.items() if k.startswith(cheat.FOOLS + "-test"))
+        best = sum(v[1] for k, v in cells.items() if k.startswith(cheat.FOOLS + "-test"))
+        assert got == best > 0, f"{name} was supposed to fool nbgrader on {cheat.FOOLS}"
+    if "audit" in cheat.CAUGHT_BY:  # ... and the audit names it
+        reasons = [f["reason"] for f in _flags(graded, student)]
+        assert cheat.CAUGHT_BY["audit"] in reasons, reasons
+    if "recheck" in cheat.CAUGHT_BY:  # ... and the re-check disagrees with nbgrader
+        ex = [d["exercise"] for d in graded["integrity"]["disagreements"] if d["student"] == student]
+        assert cheat.CAUGHT_BY["recheck"] in ex, graded["integrity"]["disagreements"]
+    if "not graded" in cheat.CAUGHT_BY:
+        why = [n["why"] for n in graded["integrity"]["not_graded"] if n["student"] == student]
+        assert why and cheat.CAUGHT_BY["not graded"] in why[0], why
+
+
+def test_shadowing_files_are_flagged(graded):
+    reasons = {(f["cell"], f["reason"]) for f in _flags(graded, "shadow")}
+    assert ("convbook.py", "a file that is not part of the assignment") in reasons
 
 
 @pytest.mark.parametrize("a", ASSIGNMENTS)

@@ -1,0 +1,170 @@
+"""The grade report: grades.csv (a row per student) and report.html (offline, one file).
+
+``grades.csv`` has one row per student and one column per exercise
+(``<assignment>/<exercise>``), a total per assignment and a grand total, plus a
+status per assignment.  A submission that could not be graded has empty cells
+and a status that says why, never a silent 0.
+
+``report.html`` opens in a browser with no network: plots are embedded PNGs.
+It shows the score distribution per exercise, the hardest exercises, the
+flagged submissions with reasons (from the audit), the disagreements between
+nbgrader and the independent re-check, and the submissions that could not be
+graded.  Hidden tests never appear in it: it holds scores, flags and the
+re-check's one-line verdicts only.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+from collections import defaultdict
+from pathlib import Path
+
+
+def exercise_of(grade_id: str) -> str:
+    """'box-box' for 'box-box-test-values', 'box-box-answer' or 'box-box'."""
+    for sep in ("-test", "-answer", "-written"):
+        if sep in grade_id:
+            return grade_id.split(sep)[0] + ("-written" if sep == "-written" else "")
+    return grade_id
+
+
+def scores_from_gradebook(db_url: str, subs) -> dict:
+    """{(student, assignment): {exercise: (score or None, max)}} for graded submissions."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    out = {}
+    with Gradebook(db_url) as gb:
+        for student, assignment in subs:
+            try:
+                sub = gb.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            per = defaultdict(lambda: [0.0, 0.0, False])
+            for nb in sub.notebooks:
+                for g in nb.grades:
+                    ex = exercise_of(g.name)
+                    per[ex][1] += g.max_score
+                    if g.score is None or g.needs_manual_grade:
+                        per[ex][2] = True  # waits for a human grader
+                    else:
+                        per[ex][0] += g.score
+            out[(student, assignment)] = {ex: (None if pending else s, m) for ex, (s, m, pending) in per.items()}
+    return out
+
+
+def disagreements(scores: dict, verdicts: dict) -> list[dict]:
+    """Where the re-check and nbgrader disagree on an exercise."""
+    rows = []
+    for key, per_ex in verdicts.items():
+        ex_scores = scores.get(key, {})
+        for ex, verdict in per_ex.items():
+            if ex not in ex_scores:
+                continue
+            score, best = ex_scores[ex]
+            full = score is not None and abs(score - best) < 1e-9
+            if verdict["ok"] != full:
+                rows.append(dict(student=key[0], assignment=key[1], exercise=ex, nbgrader=f"{score}/{best}",
+                                 recheck="passes" if verdict["ok"] else f"fails: {verdict['detail']}"))
+    return rows
+
+
+def write_csv(path: Path, subs, scores: dict, status: dict) -> None:
+    students = sorted({s for s, _ in subs})
+    assignments = sorted({a for _, a in subs})
+    columns: dict[str, list[str]] = {}
+    for (_, a), per in scores.items():
+        columns.setdefault(a, [])
+        for ex in per:
+            if ex not in columns[a]:
+                columns[a].append(ex)
+    header = ["student"]
+    for a in assignments:
+        header += [f"{a}/{ex}" for ex in columns.get(a, [])] + [f"{a}/total", f"{a}/status"]
+    header.append("total")
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        for s in students:
+            row, grand = [s], 0.0
+            for a in assignments:
+                per = scores.get((s, a)) if status.get((s, a)) == "graded" else None
+                for ex in columns.get(a, []):
+                    val = per.get(ex, (None, 0))[0] if per else None
+                    row.append("" if val is None else f"{val:g}")
+                if per:
+                    total = sum(v for v, _ in per.values() if v is not None)
+                    grand += total
+                    row.append(f"{total:g}")
+                else:
+                    row.append("")
+                row.append(status.get((s, a), "no submission"))
+            row.append(f"{grand:g}")
+            w.writerow(row)
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def _table(headers, rows) -> str:
+    if not rows:
+        return "<p><em>None.</em></p>"
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures: dict) -> None:
+    from matplotlib.figure import Figure
+
+    per_ex = defaultdict(list)
+    for (s, a), per in scores.items():
+        if status.get((s, a)) != "graded":
+            continue
+        for ex, (val, best) in per.items():
+            if val is not None and best:
+                per_ex[(a, ex)].append(val / best)
+    sections = []
+    if per_ex:
+        keys = sorted(per_ex)
+        fig = Figure(figsize=(max(6, 0.6 * len(keys)), 3.2))
+        ax = fig.subplots()
+        ax.boxplot([per_ex[k] for k in keys], showmeans=True)
+        ax.set_xticks(range(1, len(keys) + 1), [f"{a}\n{ex}" for a, ex in keys], rotation=60, fontsize=7)
+        ax.set_ylabel("fraction of points")
+        ax.set_ylim(-0.05, 1.05)
+        ax.set_title("Score distribution per exercise")
+        alt = "Box plots of the fraction of points earned on each exercise, one box per exercise."
+        sections.append(f'<h2>Score distribution per exercise</h2><img alt="{alt}" src="{_png(fig)}">')
+        hardest = sorted(keys, key=lambda k: sum(per_ex[k]) / len(per_ex[k]))[:10]
+        rows = [(a, ex, f"{100 * sum(per_ex[(a, ex)]) / len(per_ex[(a, ex)]):.0f}%", len(per_ex[(a, ex)]))
+                for a, ex in hardest]
+        sections.append("<h2>Hardest exercises</h2>" + _table(["assignment", "exercise", "mean score", "n"], rows))
+    sections.append("<h2>Submissions that could not be graded</h2>"
+                    + _table(["student", "assignment", "why"], [(s, a, p) for (s, a), p in sorted(failures.items())]))
+    sections.append("<h2>Flagged by the integrity audit</h2><p>Flags never change a score: read the code and decide.</p>"
+                    + _table(["student", "assignment", "where", "line", "reason", "code"],
+                             [(f.student, f.assignment, f.cell, f.line, f.reason, f.code) for f in flags]))
+    sections.append("<h2>Re-check disagreements</h2><p>The graded function, re-run alone in a clean process on "
+                    "the hidden inputs, disagrees with nbgrader's score.</p>"
+                    + _table(["student", "assignment", "exercise", "nbgrader", "re-check"],
+                             [(d["student"], d["assignment"], d["exercise"], d["nbgrader"], d["recheck"])
+                              for d in disagree]))
+    graded = sum(1 for v in status.values() if v == "graded")
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Grade report</title>
+<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}}
+table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left}}
+th{{background:#eee}}img{{max-width:100%}}</style></head>
+<body><h1>Grade report</h1>
+<p>{graded} of {len(status)} submission(s) graded; {len(failures)} could not be graded;
+{len(flags)} audit flag(s); {len(disagree)} re-check disagreement(s).</p>
+{''.join(sections)}
+</body></html>
+"""
+    path.write_text(page)
