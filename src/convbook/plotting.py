@@ -27,11 +27,17 @@ Conventions: the convolution here is the true convolution of mathematics
 libraries call "convolution".  Integrals drawn from callables are computed
 with the trapezoid rule on the plotting grid, so the windows ``x_range`` and
 ``y_range`` must contain the parts of ``f`` and ``g`` that matter.
+
+Later chapters' figures live in one namespace per chapter, loaded on first
+use: ``plotting.discrete`` (chapter 2), ``plotting.polynomial`` (chapter 3),
+``plotting.fourier`` (chapter 4) and ``plotting.nn`` (chapter 5), e.g.
+``from convbook.plotting import discrete as pd; pd.sliding_kernel_animation(...)``.
 """
 
 from __future__ import annotations
 
 import html
+import importlib
 import io
 import numbers
 import re
@@ -49,6 +55,10 @@ __all__ = [
     "joint_heatmap",
     "curves_figure",
     "histogram_figure",
+    "discrete",
+    "polynomial",
+    "fourier",
+    "nn",
 ]
 
 # Colours shared by every chapter-1 picture: f, g, their product (= U on the
@@ -892,3 +902,14 @@ def histogram_figure(samples, pdf=None, *, bins=60, x_range=None, ax=None, title
         ax.set_title(title)
     ax.legend(fontsize="small")
     return fig
+
+
+_CHAPTERS = {"discrete": "convbook._plotting_discrete", "polynomial": "convbook._plotting_polynomial",
+             "fourier": "convbook._plotting_fourier", "nn": "convbook._plotting_nn"}
+
+
+def __getattr__(name):
+    """Load a chapter's plotting namespace on first use (no import cycle, no start-up cost)."""
+    if name in _CHAPTERS:
+        return importlib.import_module(_CHAPTERS[name])
+    raise AttributeError(f"module 'convbook.plotting' has no attribute {name!r}")

@@ -10,6 +10,10 @@ build an explorer are tagged ``skip-execution`` and run in JupyterLab only.
 
 ipywidgets is an optional dependency (``pip install convbook[widgets]``); it
 is imported when an explorer is built, with a clear message if it is missing.
+
+Later chapters' explorers live in one namespace per chapter, loaded on first
+use: ``widgets.discrete``, ``widgets.polynomial``, ``widgets.fourier`` and
+``widgets.nn`` (e.g. ``widgets.nn.conv2d_explorer``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import io
 from . import plotting
 from ._validation import describe
 
-__all__ = ["rolling_up_explorer"]
+__all__ = ["rolling_up_explorer", "discrete", "polynomial", "fourier", "nn"]
 
 
 def _ipywidgets():
@@ -152,3 +156,14 @@ def rolling_up_explorer(f, g, t_range=(-1, 3), *, t=None, step=None, continuous_
 
     slider.observe(redraw, names="value")
     return widgets.VBox([slider, output])
+
+
+_CHAPTERS = {"discrete": "convbook._widgets_discrete", "polynomial": "convbook._widgets_polynomial",
+             "fourier": "convbook._widgets_fourier", "nn": "convbook._widgets_nn"}
+
+
+def __getattr__(name):
+    """Load a chapter's widgets namespace on first use (no import cycle, no start-up cost)."""
+    if name in _CHAPTERS:
+        return importlib.import_module(_CHAPTERS[name])
+    raise AttributeError(f"module 'convbook.widgets' has no attribute {name!r}")
