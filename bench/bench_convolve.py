@@ -1,0 +1,205 @@
+"""Benchmark: ``discrete.convolve(method='auto')`` against numpy and our own FFT path.
+
+For float64 signals of length n and kernels of length k, the table shows
+``numpy.convolve`` (direct), ``discrete.convolve(method='fft')`` and
+``discrete.convolve(method='auto')``, and the ratio of 'auto' to the faster
+of the other two; 'auto' is timed side by side (interleaved medians) with
+each of them.  The target is a ratio <= 1.25 everywhere: the cost model of
+'auto' picks well, and its own overhead is small.
+
+``python bench/bench_convolve.py --calibrate`` re-measures the constants of
+that cost model (see the comment above them in ``convbook/discrete.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _common import median_times, print_table, progress  # noqa: E402
+
+from convbook import discrete  # noqa: E402
+
+
+def _one_call(fn):
+    fn()  # warm up
+    t0 = time.perf_counter()
+    fn()
+    return max(time.perf_counter() - t0, 1e-7)
+
+
+def _number_for(fn, target=0.02):
+    """How many calls make one sample last about `target` seconds."""
+    return max(1, min(100_000, int(target / _one_call(fn))))
+
+
+def _shared_number(fns, target=0.02, cap=1.0):
+    """One call count for interleaved contenders: enough calls that a sample of
+    the fastest lasts about `target` s (so that one cold first call does not
+    dominate it), but a sample of the slowest at most about `cap` s."""
+    times = [_one_call(f) for f in fns.values()]
+    return max(1, min(100_000, int(target / min(times)), int(cap / max(times))))
+
+
+def _pair(fns, repeat, quick):
+    """Interleaved medians of two contenders, in both orders, averaged (seconds)."""
+    number = _shared_number(fns, target=0.002, cap=0.05) if quick else _shared_number(fns, target=0.05, cap=0.5)
+    forward = median_times(fns, repeat=repeat, number=number)
+    backward = median_times(dict(reversed(list(fns.items()))), repeat=repeat, number=number)
+    return {name: (forward[name] + backward[name]) / 2 for name in fns}
+
+
+def main(quick: bool = False) -> None:
+    rng = np.random.default_rng(0)
+    ns = [10**3, 10**4] if quick else [10**3, 10**4, 10**5, 10**6]
+    ks = [2, 100] if quick else [2, 10, 100, 1000]
+    repeat = 3 if quick else 9
+    rows = []
+    worst = 0.0
+    for n in ns:
+        for k in ks:
+            progress(f"convolve n={n} k={k}")
+            a = rng.standard_normal(n)
+            v = rng.standard_normal(k)
+            auto = lambda: discrete.convolve(a, v, method="auto")  # noqa: E731
+            # 'auto' is timed against each contender separately, side by side.  (In
+            # a three-way rotation, whichever runs right after the FFT pays for the
+            # page faults of the memory the FFT gave back to the OS: up to 5x on a
+            # 1 ms call, which measures glibc, not convolution.)
+            vs_numpy = _pair({"numpy": lambda: np.convolve(a, v), "auto": auto}, repeat, quick)
+            vs_fft = _pair({"fft": lambda: discrete.convolve(a, v, method="fft"), "auto": auto}, repeat, quick)
+            best = vs_numpy if vs_numpy["numpy"] <= vs_fft["fft"] else vs_fft
+            t_best = best["numpy"] if best is vs_numpy else best["fft"]
+            ratio = best["auto"] / t_best
+            worst = max(worst, ratio)
+            rows.append(
+                [n, k, vs_numpy["numpy"] * 1e3, vs_fft["fft"] * 1e3, best["auto"] * 1e3, ratio,
+                 discrete.choose_method(a, v)]
+            )
+    print_table(
+        "discrete.convolve(method='auto') vs numpy.convolve and method='fft' (float64, mode='full')",
+        ["n", "k", "numpy ms", "fft ms", "auto ms", "auto / best", "auto picks"],
+        rows,
+        note=(
+            f"worst ratio auto / best = {worst:.2f} (target <= 1.25).  'auto' is timed in two side-by-side "
+            f"pairs, against numpy and against the FFT path (interleaved medians of {repeat} samples, both "
+            "orders averaged); 'auto ms' and the ratio come from the pair with the faster contender."
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Calibration of the cost model (not part of `make bench`)
+# ---------------------------------------------------------------------------
+
+
+def _best_time(fn, repeat=5, target=0.01):
+    number = _number_for(fn, target)
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / number)
+    return best
+
+
+def _fit(features, times):
+    """Non-negative least squares on the relative error: min sum ((X c - t) / t)^2, c >= 0."""
+    from scipy.optimize import nnls  # the benchmarks may use scipy; the package does not
+
+    X = np.asarray(features, dtype=float)
+    t = np.asarray(times, dtype=float)
+    c, _ = nnls(X / t[:, None], np.ones_like(t))
+    err = X @ c / t - 1
+    return c, float(np.abs(err).max()), float(np.sqrt(np.mean(err**2)))
+
+
+def calibrate() -> None:
+    """Measure the constants of the cost model of ``discrete.convolve(method='auto')``.
+
+    Both methods are timed through the public function (``method='direct'`` and
+    ``method='fft'``, so with their overheads), one right after the other at
+    every grid point, so that both see the same load on the machine; the best
+    of 7 runs is kept.  Prints the fitted constants and their rms / max
+    relative errors.
+    """
+    rng = np.random.default_rng(0)
+    Ms = [30, 100, 300, 1000, 3000, 10**4, 3 * 10**4, 10**5, 3 * 10**5, 10**6]
+    Ns = [1, 2, 5, 11, 12, 30, 100, 300, 1000, 3000]
+    for label, make, kind in [
+        ("float64", lambda n: rng.standard_normal(n), "f"),
+        ("complex128", lambda n: rng.standard_normal(n) + 1j * rng.standard_normal(n), "c"),
+        ("int64", lambda n: rng.integers(-1000, 1000, n), "i"),
+    ]:
+        direct = {"small": ([], []), "blas": ([], [])}
+        fft = ([], [])
+        for M in Ms:
+            for N in Ns:
+                if N > M or M * N > 3 * 10**8 or (kind != "f" and M * N > 3 * 10**7):
+                    continue
+                a, v = make(M), make(N)
+                for mode in ("full", "same", "valid"):
+                    start, length = discrete._window(M, N, mode)
+                    macs = discrete._direct_macs(M, N, start, length)
+                    t = _best_time(lambda: discrete.convolve(a, v, mode, "direct"), repeat=7)
+                    group = direct["small" if kind == "f" and N <= discrete._SMALL_KERNEL else "blas"]
+                    group[0].append([1.0, length, macs])
+                    group[1].append(t)
+                    if kind == "i" or mode == "same":
+                        continue
+                    L = discrete._fft_length(M, N, start, length, kind)
+                    t = _best_time(lambda: discrete.convolve(a, v, mode, "fft"), repeat=7)
+                    lg = math.log2(L)
+                    fft[0].append([1.0, L, L * lg, L * lg * lg])
+                    fft[1].append(t)
+            progress(f"{label}: M={M} done")
+        for name, (X, t) in direct.items():
+            if X:
+                c, emax, erms = _fit(X, t)
+                progress(f"direct {label} ({name}): D0={c[0]:.3g} D_OUT={c[1]:.3g} D_MAC={c[2]:.3g} "
+                         f"(rms {erms:.2f}, max {emax:.2f})")
+        if fft[0]:
+            c, emax, erms = _fit(*fft)
+            progress(f"fft {label}: F0={c[0]:.3g} F_LIN={c[1]:.3g} F_NLOGN={c[2]:.3g} F_NLOG2N={c[3]:.3g} "
+                     f"(rms {erms:.2f}, max {emax:.2f})")
+    a = rng.integers(-(10**6), 10**6, 300).astype(object)
+    v = rng.integers(-(10**6), 10**6, 300).astype(object)
+    t = _best_time(lambda: discrete._kernel(a, v, "full", False), repeat=3)
+    progress(f"direct object: D_MAC_OBJECT={t / 300**2:.3g}")
+    # integer FFT overhead per sample (conversion, norms, rounding, back to int64)
+    feats, times = [], []
+    for e in range(8, 21, 2):
+        M = 2**e // 2
+        ai, vi = rng.integers(-100, 100, M), rng.integers(-100, 100, M)
+        L = discrete._pow2(2 * M - 1)
+        t_int = _best_time(lambda: discrete.convolve(ai, vi, method="fft"), repeat=3)
+        af, vf = ai.astype(float), vi.astype(float)
+        t_flt = _best_time(lambda: discrete._cyclic_float(af, vf, L, "f"), repeat=3)
+        feats.append([L])
+        times.append(t_int - t_flt)
+    c = np.linalg.lstsq(np.asarray(feats, float), np.asarray(times), rcond=None)[0]
+    progress(f"int fft extra: F_INT_LIN={c[0]:.3g}")
+    # 2-D shift-and-add: per shift and per multiply-add
+    feats, times = [], []
+    for S in (16, 64, 256, 1024):
+        for K in (1, 2, 3, 5, 9):
+            a, k = rng.standard_normal((S, S)), rng.standard_normal((K, K))
+            t = _best_time(lambda: discrete._direct2d(a, k), repeat=3)
+            feats.append([1.0, K * K, K * K * S * S])
+            times.append(t)
+    c, emax, erms = _fit(feats, times)
+    progress(f"direct 2-D: D0={c[0]:.3g} SHIFT={c[1]:.3g} MAC={c[2]:.3g} (rms {erms:.2f}, max {emax:.2f})")
+
+
+if __name__ == "__main__":
+    if "--calibrate" in sys.argv:
+        calibrate()
+    else:
+        main(quick="--quick" in sys.argv)
