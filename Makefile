@@ -10,7 +10,7 @@ export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED ?= 0
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help venv book serve test test-fast bench release lab grade masters clean
+.PHONY: help venv book serve test test-fast bench bench-grade release lab grade audit masters clean
 
 help:
 	@echo "make book     set up the venv, generate the student versions, build the site into _build/html"
@@ -18,7 +18,9 @@ help:
 	@echo "make bench    benchmarks of convbook against numpy and Python's int (ratios, one run)"
 	@echo "make release  nbgrader generate_assignment for every assignment -> autograder/release/"
 	@echo "make lab      JupyterLab on a student workspace (copies of the release notebooks)"
-	@echo "make grade    autograde autograder/submitted/<student>/<assignment>/, feedback, grades.csv"
+	@echo "make grade    audit, autograde, re-check, feedback, grades.csv and report.html (JOBS=N STUDENTS=a,b SHARD=k/n)"
+	@echo "make audit    the integrity audit of every submission"
+	@echo "make bench-grade  submissions per minute, serially and with 2 jobs"
 	@echo "make serve    serve _build/html on http://127.0.0.1:8000"
 
 venv: $(STAMP)
@@ -52,6 +54,12 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+bench-grade: $(STAMP)
+	$(PY) bench/bench_grade.py
+
+audit: $(STAMP)
+	$(PY) autograder/course.py audit $(if $(STUDENTS),--students '$(STUDENTS)') $(if $(SHARD),--shard $(SHARD))
 
 lab: $(STAMP)
 	$(PY) autograder/course.py lab

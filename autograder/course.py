@@ -273,7 +273,12 @@ def cmd_grade(args) -> int:
     import recheck
     import report
 
-    cmd_release(args)
+    if args.no_release:
+        missing = [a for a in assignments() if not (RELEASE / a).exists()]
+        if missing:
+            raise CourseError(f"--no-release, but there is no release of {', '.join(missing)}: run `make release`")
+    else:
+        cmd_release(args)
     subs = classgrade.select(submissions(), students=args.students, shard=args.shard)
     if not subs:
         print(f"no submissions found under {SUBMITTED.relative_to(ROOT)}/<student>/<assignment>/"
@@ -332,6 +337,9 @@ def main(argv=None) -> int:
     grade = sub.add_parser("grade", help="audit, autograde, re-check, feedback, grades.csv and report.html")
     grade.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or os.cpu_count() or 1),
                        help="parallel grading workers (default: JOBS or the number of cores)")
+    grade.add_argument("--no-release", action="store_true",
+                       help="use the existing release and gradebook entries (several machines sharing one "
+                            "gradebook: release once, then grade each shard with --no-release)")
     for p in (audit_p, grade):
         p.add_argument("--students", default=os.environ.get("STUDENTS") or None,
                        help="comma-separated student ids or globs (default: STUDENTS, or everyone)")
