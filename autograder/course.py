@@ -315,7 +315,7 @@ def cmd_grade(args) -> int:
     print(f"graded {len(subs) - len(failures)} of {len(subs)} submission(s); {len(flags)} audit flag(s); "
           f"{len(disagree)} re-check disagreement(s)")
     for d in disagree:
-        print(f"  DISAGREE {d['student']}/{d['assignment']} {d['exercise']}: nbgrader {d['nbgrader']}, "
+        print(f"  DISAGREE ({d['kind']}) {d['student']}/{d['assignment']} {d['exercise']}: nbgrader {d['nbgrader']}, "
               f"re-check {d['recheck']}")
     if failures:
         print("\nThese submissions could not be graded (they are NOT zeros; look at them):")

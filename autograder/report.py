@@ -66,8 +66,11 @@ def disagreements(scores: dict, verdicts: dict) -> list[dict]:
             score, best = ex_scores[ex]
             full = score is not None and abs(score - best) < 1e-9
             if verdict["ok"] != full:
+                # full marks in the kernel but a wrong answer outside it is the signature of tampering;
+                # the other way round usually means tests the re-check does not cover (errors, dtypes)
+                kind = "suspicious" if full else "partial"
                 rows.append(dict(student=key[0], assignment=key[1], exercise=ex, nbgrader=f"{score}/{best}",
-                                 recheck="passes" if verdict["ok"] else f"fails: {verdict['detail']}"))
+                                 recheck="passes" if verdict["ok"] else f"fails: {verdict['detail']}", kind=kind))
     return rows
 
 
@@ -150,11 +153,15 @@ def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures
     sections.append("<h2>Flagged by the integrity audit</h2><p>Flags never change a score: read the code and decide.</p>"
                     + _table(["student", "assignment", "where", "line", "reason", "code"],
                              [(f.student, f.assignment, f.cell, f.line, f.reason, f.code) for f in flags]))
+    cols = ["student", "assignment", "exercise", "nbgrader", "re-check"]
+    pick = lambda kind: [(d["student"], d["assignment"], d["exercise"], d["nbgrader"], d["recheck"])  # noqa: E731
+                         for d in disagree if d["kind"] == kind]
     sections.append("<h2>Re-check disagreements</h2><p>The graded function, re-run alone in a clean process on "
                     "the hidden inputs, disagrees with nbgrader's score.</p>"
-                    + _table(["student", "assignment", "exercise", "nbgrader", "re-check"],
-                             [(d["student"], d["assignment"], d["exercise"], d["nbgrader"], d["recheck"])
-                              for d in disagree]))
+                    "<h3>Full marks in the kernel, wrong in the re-check (look for tampering)</h3>"
+                    + _table(cols, pick("suspicious"))
+                    + "<h3>Right in the re-check, partial credit in the kernel (tests the re-check does not "
+                      "cover, such as error handling or dtypes)</h3>" + _table(cols, pick("partial")))
     graded = sum(1 for v in status.values() if v == "graded")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Grade report</title>

@@ -279,8 +279,11 @@ def _flags(graded, student):
 def test_honest_submissions_are_not_flagged(graded):
     for student in ("solution", "wrong", "release", "warns", "loop", "deleted-tests"):
         assert not _flags(graded, student), _flags(graded, student)
-    honest = {d["student"] for d in graded["integrity"]["disagreements"]}
-    assert not honest & {"solution", "wrong", "release", "warns", "deleted-tests"}, graded["integrity"]["disagreements"]
+    suspicious = {d["student"] for d in graded["integrity"]["disagreements"] if d["kind"] == "suspicious"}
+    assert not suspicious & {"solution", "wrong", "release", "warns", "deleted-tests"}, \
+        graded["integrity"]["disagreements"]
+    everything = {d["student"] for d in graded["integrity"]["disagreements"]}
+    assert not everything & {"solution", "release"}, graded["integrity"]["disagreements"]
 
 
 @pytest.mark.parametrize("name", sorted(CHEATS))
@@ -297,7 +300,8 @@ def test_each_cheat_is_caught(name, graded):
         reasons = [f["reason"] for f in _flags(graded, student)]
         assert cheat.CAUGHT_BY["audit"] in reasons, reasons
     if "recheck" in cheat.CAUGHT_BY:  # ... and the re-check disagrees with nbgrader
-        ex = [d["exercise"] for d in graded["integrity"]["disagreements"] if d["student"] == student]
+        ex = [d["exercise"] for d in graded["integrity"]["disagreements"]
+              if d["student"] == student and d["kind"] == "suspicious"]
         assert cheat.CAUGHT_BY["recheck"] in ex, graded["integrity"]["disagreements"]
     if "not graded" in cheat.CAUGHT_BY:
         why = [n["why"] for n in graded["integrity"]["not_graded"] if n["student"] == student]
