@@ -21,3 +21,11 @@ def test_bench_quick_prints_every_table():
                   "fourier.fft vs numpy.fft.fft", "nn.conv2d vs the BLAS limit"):
         assert title in out.stdout, f"missing table: {title}\n{out.stdout[-2000:]}"
     assert "ratio" in out.stdout.lower() or "speed-up" in out.stdout.lower()
+
+
+def test_bench_grade_runs_on_a_tiny_class():
+    """`make bench-grade` grades a synthetic class serially and with 2 workers and prints the table."""
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_grade.py"), "--students", "2"],
+                         capture_output=True, text=True, timeout=1200)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "Grading a class of 2" in out.stdout and "speed-up with 2 jobs" in out.stdout, out.stdout[-2000:]
