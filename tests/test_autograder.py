@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograder")]
 # CONVBOOK_TEST_ASSIGNMENTS=01-continuous,... narrows a run while one set is being written.
 ASSIGNMENTS = [a for a in course.assignments()
                if a in os.environ.get("CONVBOOK_TEST_ASSIGNMENTS", a).split(",")]
-CELL_TIMEOUT = 6
+CELL_TIMEOUT = 15  # seconds; an infinite loop costs this per test cell that calls it
 CHEATS = {p.stem: importlib.import_module(f"cheats.{p.stem}")
           for p in sorted((ROOT / "tests" / "cheats").glob("*.py")) if p.stem != "__init__"}
 
