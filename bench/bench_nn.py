@@ -1,0 +1,109 @@
+"""Benchmark of convbook.nn.conv2d on ResNet-like layers, against the BLAS limit.
+
+For a dense layer the reference is ONE ``numpy.matmul`` with the layer's
+multiply-accumulate count, ``(K, C*k*k) @ (C*k*k, N*Ho*Wo)`` in float32: what
+any im2col + GEMM implementation in numpy could at best achieve (target:
+convbook within 2.5x of it).  For a depthwise layer the reference is the
+``k*k`` whole-tensor multiply-adds ``acc += x_shifted * w_tap`` on an input
+padded beforehand (target: within 2x).  torch's ``conv2d`` (oneDNN, its own
+threads) is shown for information only.
+
+Run: ``python bench/run.py nn`` (or ``--quick`` for tiny sizes).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from _common import median_times, print_table, progress
+
+
+def _layers(quick: bool):
+    if quick:
+        return [
+            ("dense 3x3 s1 (2,8,8,8)", (2, 8, 8, 8), 8, 1, 1, 1),
+            ("dense 3x3 s2 (2,8,8,8)", (2, 8, 8, 8), 8, 2, 1, 1),
+            ("depthwise 3x3 (2,8,8,8)", (2, 8, 8, 8), 8, 1, 1, 8),
+        ]
+    return [
+        ("dense 3x3 s1 (8,64,32,32)->64", (8, 64, 32, 32), 64, 1, 1, 1),
+        ("dense 3x3 s2 (8,64,32,32)->64", (8, 64, 32, 32), 64, 2, 1, 1),
+        ("dense 3x3 s1 (1,64,56,56)->64", (1, 64, 56, 56), 64, 1, 1, 1),
+        ("depthwise 3x3 g=64 (8,64,32,32)", (8, 64, 32, 32), 64, 1, 1, 64),
+    ]
+
+
+def _reference(x, w, stride, padding, groups):
+    """The comparison point: one GEMM of the same size, or the k*k depthwise multiply-adds."""
+    N, C, H, W = x.shape
+    K, Cg, k, _ = w.shape
+    Ho = (H + 2 * padding - k) // stride + 1
+    Wo = (W + 2 * padding - k) // stride + 1
+    rng = np.random.default_rng(1)
+    if groups == 1:
+        a = rng.standard_normal((K, C * k * k)).astype(x.dtype)
+        b = rng.standard_normal((C * k * k, N * Ho * Wo)).astype(x.dtype)
+        return lambda: np.matmul(a, b)
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    taps = [w[:, 0, i, j][:, None, None] for i in range(k) for j in range(k)]
+
+    def depthwise():
+        acc = np.zeros((N, K, Ho, Wo), dtype=x.dtype)
+        for t, (i, j) in enumerate((i, j) for i in range(k) for j in range(k)):
+            acc += xp[:, :, i : i + stride * (Ho - 1) + 1 : stride, j : j + stride * (Wo - 1) + 1 : stride] * taps[t]
+        return acc
+
+    return depthwise
+
+
+def main(quick: bool = False) -> None:
+    from convbook import nn
+
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:  # torch is only for information
+        torch = None
+    repeat = 5 if quick else 21
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    rows = []
+    for name, xshape, K, stride, padding, groups in _layers(quick):
+        progress(name)
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal(xshape).astype(np.float32)
+        w = rng.standard_normal((K, xshape[1] // groups, 3, 3)).astype(np.float32)
+        fns = {
+            "convbook": lambda: nn.conv2d(x, w, stride=stride, padding=padding, groups=groups),
+            "reference": _reference(x, w, stride, padding, groups),
+        }
+        if torch is not None:
+            xt, wt = torch.from_numpy(x), torch.from_numpy(w)
+            fns["torch"] = lambda: F.conv2d(xt, wt, stride=stride, padding=padding, groups=groups)
+        results = {name: fn() for name, fn in fns.items()}  # warm-up, and a sanity check
+        err = float(np.max(np.abs(results["convbook"] - np.asarray(results["torch"])))) if "torch" in results else "-"
+        t = median_times(fns, repeat=repeat)
+        target = 2.5 if groups == 1 else 2.0
+        ratio = t["convbook"] / t["reference"]
+        rows.append([
+            name, t["convbook"] * 1e3, t["reference"] * 1e3, ratio, f"<= {target}",
+            "yes" if ratio <= target else "NO",
+            t["torch"] * 1e3 if "torch" in t else "-", err,
+        ])
+    print_table(
+        "nn.conv2d (float32) vs the BLAS limit",
+        ["layer", "convbook ms", "reference ms", "ratio", "target", "met", "torch ms (info)", "max|diff| vs torch"],
+        rows,
+        note=("reference: dense = one numpy.matmul (K, C*k*k) @ (C*k*k, N*Ho*Wo); depthwise = k*k "
+              "in-place 'acc += x_shifted * w_tap' on a pre-padded input.\nMedians of interleaved runs; "
+              f"1-min load average {load:.2f} at start, {os.getloadavg()[0]:.2f} at the end "
+              f"({os.cpu_count()} cores): on a loaded machine every BLAS call (convbook makes one per chunk of "
+              "the batch, the reference one in all) can lose a scheduler time slice."
+              + ("\nquick mode: tiny layers, where Python overhead (~0.1 ms per call) dominates; the ratios "
+                 "mean nothing." if quick else "")),
+    )
+
+
+if __name__ == "__main__":
+    main()
