@@ -135,7 +135,8 @@ def test_fft_matches_numpy_on_hypothesis_floats(x):
     assert rel_err(fourier.fft(x), np.fft.fft(x)) <= 1e-12
 
 
-@pytest.mark.parametrize("n", [2**12, 2**15, 2**17, 3**9, 10**5 + 3, 65537])
+@pytest.mark.parametrize("n", [2**12, 2**15, 2**17, 3**9, 10**5 + 3, 65537, 10**5, 97 * 1024, 251 * 256,
+                               257 * 256])
 def test_fft_matches_numpy_long(n):
     x = random_vector(n, n, True)
     assert rel_err(fourier.fft(x), np.fft.fft(x)) <= 1e-12
@@ -189,6 +190,145 @@ def test_convolution_theorem_with_an_independent_circular_convolution():
 def test_fft_propagates_nan_like_numpy():
     x = [1.0, np.nan, 2.0, 3.0]
     assert np.isnan(fourier.fft(x)).all() and np.isnan(np.fft.fft(x)).all()
+
+
+# --------------------------------------------------------------------------
+# FFT: which algorithm for which length (mixed radix / Bluestein)
+# --------------------------------------------------------------------------
+
+
+def prime_factors(n: int) -> list[int]:
+    """Trial division, independent of the engine's own factorisation."""
+    out, p = [], 2
+    while p * p <= n:
+        while n % p == 0:
+            out.append(p)
+            n //= p
+        p += 1
+    return out + ([n] if n > 1 else [])
+
+
+PRIMES = [p for p in range(2, 3000) if prime_factors(p) == [p]]
+
+smooth_lengths = (
+    st.lists(st.sampled_from([2, 3, 5, 7]), min_size=1, max_size=12)
+    .map(math.prod)
+    .filter(lambda n: n <= 2**17)
+)
+
+
+@settings(deadline=None, max_examples=80)
+@given(n=smooth_lengths, seed=st.integers(0, 2**32 - 1), complex_=st.booleans())
+def test_fft_smooth_lengths_take_the_mixed_radix_path_and_match_numpy(n, seed, complex_):
+    plan = _fft.fft_plan(n)
+    assert plan.algorithm == "stockham" and plan.length == n
+    assert math.prod(plan.radices) == n
+    assert all(r <= 27 for r in plan.radices)
+    x = random_vector(seed, n, complex_)
+    got = fourier.fft(x)
+    assert np.array_equal(got, _fft.fft_stockham(np.asarray(x, dtype=complex)))  # the path taken
+    ref = np.fft.fft(x)
+    assert rel_err(got, ref) <= 1e-12
+    assert rel_err(fourier.ifft(x), np.fft.ifft(x)) <= 1e-12
+
+
+@settings(deadline=None, max_examples=80)
+@given(p=st.sampled_from(PRIMES), seed=st.integers(0, 2**32 - 1), complex_=st.booleans())
+def test_fft_prime_lengths_match_numpy(p, seed, complex_):
+    plan = _fft.fft_plan(p)
+    x = random_vector(seed, p, complex_)
+    got = fourier.fft(x)
+    if p < 256:  # one pass of prime radix: the DFT-matrix product itself
+        assert plan == _fft.FFTPlan("stockham", p, (p,))
+        assert np.array_equal(got, _fft.fft_stockham(np.asarray(x, dtype=complex)))
+    else:
+        assert plan.algorithm == "bluestein"
+        assert np.array_equal(got, _fft.fft_bluestein_core(np.asarray(x, dtype=complex), plan.length))
+    assert rel_err(got, np.fft.fft(x)) <= 1e-12
+    assert rel_err(fourier.ifft(got), x) <= 1e-12
+
+
+@pytest.mark.parametrize("n", [11 * 13 * 16, 17 * 4096, 61 * 59, 97 * 1024, 127 * 127 * 2, 30030, 131 * 64,
+                               251 * 3 * 8, 257 * 64, 2 * 65537, 10**5, 5**6, 2**10 * 3**5])
+def test_fft_lengths_with_larger_prime_factors(n):
+    plan = _fft.fft_plan(n)
+    largest = max(prime_factors(n))
+    assert plan.algorithm == ("stockham" if largest < 256 else "bluestein")
+    if plan.algorithm == "stockham":
+        assert math.prod(plan.radices) == n
+        assert largest <= 27 or largest in plan.radices  # a pass of prime radix
+    x = random_vector(n, n, True)
+    assert rel_err(fourier.fft(x), np.fft.fft(x)) <= 1e-12
+    assert rel_err(fourier.fft(x.real), np.fft.fft(x.real)) <= 1e-12
+
+
+def test_fft_plans_by_hand():
+    assert _fft.fft_plan(1) == _fft.FFTPlan("stockham", 1, ())
+    assert _fft.fft_plan(2**20).radices == (16, 16, 16, 16, 16)
+    assert _fft.fft_plan(2**10).radices == (16, 8, 8)
+    assert _fft.fft_plan(3**9).radices == (27, 9, 9, 9)
+    assert _fft.fft_plan(5**6).radices == (25, 25, 25)
+    assert _fft.fft_plan(1000).radices == (10, 10, 10)
+    assert _fft.fft_plan(6).radices == (6,)
+    # 65537 is prime: Bluestein on the smallest 2^a 3^b 5^c 7^d >= 2n - 1.
+    plan = _fft.fft_plan(65537)
+    assert plan.algorithm == "bluestein" and plan.length == 131220 == 2**2 * 3**8 * 5
+    assert math.prod(plan.radices) == plan.length
+
+
+def test_mixed_radix_plan_properties():
+    for n in [2, 3, 12, 64, 360, 1024, 3**7, 2**5 * 7**3, 11**3, 13 * 17 * 19, 2**27, 10**6, 7**9]:
+        rads = _fft.mixed_radices(n)
+        assert math.prod(rads) == n
+        assert list(rads) == sorted(rads, reverse=True)
+        for r in rads:
+            assert r <= 27 or r in _fft.SMALL_PRIMES
+        if n & (n - 1) == 0:
+            assert set(rads) <= {2, 4, 8, 16}
+    assert _fft.SMALL_PRIMES == tuple(p for p in PRIMES if p < 256)
+
+
+def test_next_smooth_against_brute_force():
+    for n in range(1, 3000):
+        m = n
+        while max(prime_factors(m), default=1) > 7:
+            m += 1
+        assert _fft.next_smooth(n) == m
+    assert _fft.bluestein_length(1000) == 2000
+    assert _fft.bluestein_length(1000, smooth=False) == 2048
+
+
+@pytest.mark.parametrize("r, cols", [(3, 1820), (3, 1821), (3, 1830), (7, 1000), (16, 64), (16, 200),
+                                     (61, 1), (67, 1), (127, 1), (127, 3), (127, 8), (27, 729),
+                                     (131, 1), (131, 7), (251, 2), (251, 5)])
+def test_small_dft_batches_agree_with_one_product(r, cols):
+    """Whole blocks, a remainder of one column or of several, a single column (never a GEMV),
+    blocks of rows of w (r > 127)."""
+    w = _fft.dft_matrix_cached(r)
+    t = random_vector(r * cols, r * cols, True).reshape(r, cols)
+    got = _fft.small_dft(w, t)
+    assert got.shape == (r, cols) and got.flags.c_contiguous
+    np.testing.assert_allclose(got, w @ t, rtol=0, atol=1e-12 * np.max(np.abs(w @ t)))
+
+
+def test_didactic_bluestein_keeps_its_power_of_two():
+    for n in (3, 100, 131, 1000):
+        x = random_vector(n, n, True)
+        m = _fft.bluestein_length(n, smooth=False)
+        assert m & (m - 1) == 0 and 2 * n - 1 <= m < 4 * n
+        assert np.array_equal(fourier.fft_bluestein(x), _fft.fft_bluestein_core(x, m))
+        assert rel_err(fourier.fft_bluestein(x), np.fft.fft(x)) <= 1e-12
+
+
+@pytest.mark.parametrize("n", [360, 3**7, 2**6 * 5**3, 97 * 32, 2**12])
+def test_stockham_error_stays_within_its_bound(n):
+    """||fft(x) - numpy's||_2 <= (our bound + numpy's assumed bound) ||X||_2, and far below it."""
+    x = random_vector(n + 1, n, True)
+    ref = np.fft.fft(x)
+    diff = float(np.linalg.norm(_fft.fft_stockham(x) - ref))
+    bound = (_fft.stockham_delta(n) + _fft.pocketfft_delta(n)) * float(np.linalg.norm(ref))
+    assert diff <= bound
+    assert diff <= 1e-15 * math.sqrt(n) * float(np.linalg.norm(ref))
 
 
 # --------------------------------------------------------------------------

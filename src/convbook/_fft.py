@@ -7,9 +7,12 @@ Nothing here validates its arguments: the public functions of
 Contents
 --------
 - twiddle factors computed from exact integer angles, cached per length;
-- a Stockham (self-sorting) Cooley--Tukey FFT for power-of-two lengths whose
-  stages are radix-2^k butterflies done as one small DFT-matrix product each;
-- Bluestein's chirp-z FFT for every other length, built on the former;
+- a Stockham (self-sorting) Cooley--Tukey FFT for every length whose prime
+  factors are all below 256 (SMALL_PRIMES), powers of two included: mixed
+  radix (passes of radix 16 and 8 for powers of two, up to 27 or a prime
+  factor otherwise), each pass one batch of small DFT-matrix products;
+- Bluestein's chirp-z FFT for every other length, built on the former with
+  a 7-smooth convolution length;
 - rigorous rounding-error certificates for FFT convolutions of integers;
 - vectorised conversion between Python ints and b-bit limbs, and the exact
   FFT product of two positive Python ints.
@@ -84,18 +87,91 @@ def dft_matrix_cached(n: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------
-# Power-of-two lengths: Stockham Cooley--Tukey with matrix-product stages
+# Smooth lengths: Stockham Cooley--Tukey, mixed radix, matrix-product passes
 # --------------------------------------------------------------------------
 
-_MAX_RADIX_LOG2 = 3  # radix <= 8 (see _GEMM_BLOCK)
+
+def _primes_below(limit: int) -> tuple[int, ...]:
+    return tuple(p for p in range(2, limit) if all(p % d for d in range(2, math.isqrt(p) + 1)))
 
 
-def radices(n: int) -> tuple[int, ...]:
-    """Split n = 2^p into as few balanced powers of two <= 8 as possible."""
-    p = n.bit_length() - 1
-    k = -(-p // _MAX_RADIX_LOG2)
-    base, extra = divmod(p, k)
-    return tuple([1 << (base + 1)] * extra + [1 << base] * (k - extra))
+#: The primes that mixed-radix passes handle (all primes below 256): a length
+#: with a larger prime factor is transformed with Bluestein's algorithm.  A
+#: pass of prime radix p costs p multiply-adds per point, which up to about
+#: 300 is still cheaper than Bluestein's two transforms of length >= 2n - 1
+#: (measured, time of the calling thread relative to numpy's: 17 * 4096
+#: points, 1.8 against 11 with Bluestein; 97 * 1024, 2.1 against 6.6;
+#: 131 * 512, 2.3 against 5.2; 257 * 256, 1.3 against 1.6; but 383 * 256,
+#: 1.8 against 1.4 and 509 * 128, 2.5 against 1.4).
+SMALL_PRIMES = _primes_below(256)
+#: Largest composite radix of one pass.
+_MAX_RADIX = 27
+
+
+def is_pow2(n: int) -> bool:
+    return n > 0 and n & (n - 1) == 0
+
+
+def small_prime_exponents(n: int) -> tuple[tuple[int, int], ...] | None:
+    """((p, e), ...) with n = prod p^e over SMALL_PRIMES, or None if n has another prime factor."""
+    out = []
+    for p in SMALL_PRIMES:
+        e = 0
+        while n % p == 0:
+            n //= p
+            e += 1
+        if e:
+            out.append((p, e))
+    return tuple(out) if n == 1 else None
+
+
+def _pass_cost(r: int) -> int:
+    """Model of the time per point of one pass of radix r, in units of 1/25 of a memory pass.
+
+    A pass reads and writes every point twice (the twiddle product with its
+    transposition, then the DFT-matrix product), which costs about the same
+    whatever r; the matrix product adds r complex multiply-adds per point,
+    each about 1/25 of that fixed cost (process-time minima of single passes
+    and of whole transforms, r = 2 ... 32, on this project's machine).
+    Integer units, so that equal costs compare equal.
+    """
+    return 25 + r
+
+
+@functools.lru_cache(maxsize=256)
+def mixed_radices(n: int) -> tuple[int, ...]:
+    """Radices (largest first) of the passes for a SMALL_PRIMES-smooth n > 1.
+
+    Dynamic programming over the divisors d of n: the cheapest factorisation
+    of d into radices, each a prime factor of n or a divisor <= _MAX_RADIX,
+    under ``_pass_cost`` (fewer passes breaking ties).  Powers of two get
+    radices 16 and 8 (2^20 -> (16, 16, 16, 16, 16)); 3^9 -> (27, 9, 9, 9),
+    5^6 -> (25, 25, 25), 10^5 -> (25, 20, 20, 10), 17 * 4096 ->
+    (17, 16, 16, 16).  Larger radices first measured slightly faster.
+    """
+    exponents = small_prime_exponents(n)
+    divisors = [1]
+    for p, e in exponents:
+        divisors = [d * p**k for d in divisors for k in range(e + 1)]
+    divisors.sort()
+    primes = {p for p, _ in exponents}
+    candidates = [r for r in divisors if 1 < r <= _MAX_RADIX or r in primes]
+    best: dict[int, tuple[int, int, tuple[int, ...]]] = {1: (0, 0, ())}
+    for d in divisors[1:]:
+        options = []
+        for r in candidates:
+            if r > d:
+                break
+            if d % r == 0:
+                cost, passes, rads = best[d // r]
+                options.append((cost + _pass_cost(r), passes + 1, rads + (r,)))
+        best[d] = min(options)
+    return tuple(sorted(best[n][2], reverse=True))
+
+
+def stockham_radices(n: int) -> tuple[int, ...]:
+    """The radices of ``fft_stockham``'s passes over a SMALL_PRIMES-smooth n (() for n = 1)."""
+    return () if n == 1 else mixed_radices(n)
 
 
 class _Stage(NamedTuple):
@@ -106,8 +182,8 @@ class _Stage(NamedTuple):
 
 @functools.lru_cache(maxsize=32)
 def stockham_plan(n: int) -> tuple[_Stage, ...]:
-    """Radices, DFT matrices and twiddle factors for ``fft_pow2`` (cached per n)."""
-    rads = radices(n)
+    """Radices, DFT matrices and twiddle factors for ``fft_stockham`` (cached per n)."""
+    rads = stockham_radices(n)
     stages = []
     m = 1  # length of the sub-transforms already done
     for i, r in enumerate(rads):
@@ -126,38 +202,75 @@ def stockham_plan(n: int) -> tuple[_Stage, ...]:
 # A single large complex GEMM wakes OpenBLAS's worker threads, which on a
 # loaded, shared machine stall for milliseconds (measured: medians 50 to 300
 # times the best time).  The stage products are therefore done as a batch of
-# small products of at most this many multiply-adds each, which OpenBLAS runs
-# on the calling thread; numpy loops over the batch in C.  Measured best with
-# radix 8 (radix 16 and 32 showed the same stalls at some lengths).
+# small products of about _GEMM_BLOCK multiply-adds each, which OpenBLAS runs
+# on the calling thread; numpy loops over the batch in C.  OpenBLAS threads a
+# complex GEMM only above 8192 * 4 = 32768 multiply-adds (SMP_THRESHOLD_MIN *
+# GEMM_MULTITHREAD_THRESHOLD in its interface/gemm.c; checked here with
+# process time against thread time): no product exceeds _GEMM_MAX.  A
+# one-column product would be a GEMV, which OpenBLAS threads from about 4096
+# multiply-adds on: products have two columns at least.
 _GEMM_BLOCK = 16384
+_GEMM_MAX = 32768
 
 
-def small_dft(w: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """w @ t for a small r x r matrix w and an (r, cols) array t, as a batch of column blocks."""
+def _column_blocks(w: np.ndarray, t: np.ndarray, block: int) -> np.ndarray:
+    """w @ t for w (rows, r) and t (r, cols) as one batch of products of ``block`` columns.
+
+    When ``cols`` is not a multiple of the block (mixed radix), the
+    remaining columns are one more, narrower product -- of two columns at
+    least (one is then computed twice).
+    """
     r, cols = t.shape
-    block = max(1, _GEMM_BLOCK // (r * r))
-    if cols <= block or cols % block:
+    if cols == 1:
+        if w.size < 2048:
+            return w @ t
+        return (w @ np.repeat(t, 2, axis=1))[:, :1].copy()  # two equal columns: not a GEMV
+    if cols <= block:
         return w @ t
-    nb = cols // block
-    out = np.empty((r, cols), dtype=np.complex128)
-    np.matmul(
-        w,
-        t.reshape(r, nb, block).transpose(1, 0, 2),
-        out=out.reshape(r, nb, block).transpose(1, 0, 2),
-    )
+    nb, rest = divmod(cols, block)
+    main = nb * block
+    rows = w.shape[0]
+    out = np.empty((rows, cols), dtype=np.complex128)
+    # body[b] = t[:, b * block:(b + 1) * block]: views, no copies (splitting
+    # the unit-stride axis of a slice needs none).
+    body = t[:, :main].reshape(r, nb, block).transpose(1, 0, 2)
+    np.matmul(w, body, out=out[:, :main].reshape(rows, nb, block).transpose(1, 0, 2))
+    if rest:
+        start = main - 1 if rest == 1 else main
+        np.matmul(w, t[:, start:], out=out[:, start:])
     return out
 
 
-def fft_pow2(x: np.ndarray) -> np.ndarray:
-    """Forward FFT of a contiguous complex128 vector whose length is a power of two.
+def small_dft(w: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """w @ t for an r x r DFT matrix w and an (r, cols) array t, in products OpenBLAS keeps on this thread.
 
-    State after each stage: ``Y[s, c, k]`` holds, for every residue ``c`` of
-    the input index modulo ``q`` (the number of interleaved sub-sequences still
-    to merge), the length-``m`` DFT of the sub-sequence ``x[c::q]`` at
-    frequency ``s * m_prev + k``.  One stage of radix ``r`` merges ``r``
-    interleaved sub-sequences: multiply by the twiddles (the transposition to
-    the new layout happens in the same numpy call) and apply the ``r``-point
-    DFT to all of them with one matrix product.
+    Blocks of ``max(2, _GEMM_BLOCK // r^2)`` columns (r <= 127, the largest
+    radix with two columns within _GEMM_MAX); for a larger prime radix,
+    blocks of rows of w too, of two columns each.
+    """
+    r = t.shape[0]
+    if 2 * r * r <= _GEMM_MAX:
+        return _column_blocks(w, t, max(2, _GEMM_BLOCK // (r * r)))
+    rows = _GEMM_MAX // (2 * r)
+    return np.concatenate([_column_blocks(w[i:i + rows], t, 2) for i in range(0, r, rows)])
+
+
+def fft_stockham(x: np.ndarray) -> np.ndarray:
+    """Forward FFT of a contiguous complex128 vector whose length is SMALL_PRIMES-smooth.
+
+    n = r_1 r_2 ... r_K (the radices of ``stockham_radices``).  State after
+    each pass: ``Y[s, c, k]`` holds, for every residue ``c`` of the input
+    index modulo ``q`` (the number of interleaved sub-sequences still to
+    merge), the length-``m`` DFT of the sub-sequence ``x[c::q]`` at
+    frequency ``s * m_prev + k``.  One pass of radix ``r`` merges ``r``
+    interleaved sub-sequences (decimation in time):
+
+        X[k + m s'] = sum_j W_r[s', j] w_{rm}^{jk} Y_j[k],  0 <= k < m,
+
+    i.e. multiply by the twiddles (the transposition to the new layout
+    happens in the same numpy call) and apply the ``r``-point DFT to all of
+    them with one (batched) matrix product.  Nothing in a pass depends on r
+    being a power of two.
     """
     n = x.shape[0]
     if n == 1:
@@ -175,6 +288,10 @@ def fft_pow2(x: np.ndarray) -> np.ndarray:
     return y.reshape(n)
 
 
+# The exact integer convolutions transform power-of-two lengths only.
+fft_pow2 = fft_stockham
+
+
 def ifft_pow2(x: np.ndarray) -> np.ndarray:
     """Inverse of ``fft_pow2``: conj(fft(conj(X))) / n (exact scaling, n = 2^p)."""
     n = x.shape[0]
@@ -185,7 +302,7 @@ def ifft_pow2(x: np.ndarray) -> np.ndarray:
 
 
 def stockham_delta(n: int) -> float:
-    """Bound on the relative 2-norm error of ``fft_pow2`` for length n.
+    """Bound on the relative 2-norm error of ``fft_stockham`` for a smooth length n.
 
     Per stage of radix r: a twiddle multiplication (|error| <= mu + sqrt(2)
     gamma_2 (1 + mu) relative, Higham Lemma 3.5) and r-point DFTs done as
@@ -199,7 +316,7 @@ def stockham_delta(n: int) -> float:
         return 0.0
     mu = MU_OWN
     total = 1.0
-    for i, r in enumerate(radices(n)):
+    for i, r in enumerate(stockham_radices(n)):
         stage = math.sqrt(r) * (_SQRT2 * gamma(r + 2) * (1 + mu) + mu)
         if i > 0:
             stage = (1 + stage) * (1 + mu + _SQRT2 * gamma(2) * (1 + mu)) - 1
@@ -247,51 +364,92 @@ def convolution_certificate(norm_a: float, norm_v: float, norm_p: float, n: int,
     return (term_inputs + term_inverse + 2 * U * norm_a * norm_v) * (1 + 1e-6)
 
 
+
 # --------------------------------------------------------------------------
-# Any length: Bluestein's chirp-z algorithm on top of fft_pow2
+# Any other length: Bluestein's chirp-z algorithm on top of fft_stockham
 # --------------------------------------------------------------------------
+
+
+def next_smooth(n: int, primes: tuple[int, ...] = (2, 3, 5, 7)) -> int:
+    """Smallest m >= n whose prime factors are all in ``primes`` (2 must be one of them)."""
+    limit = 1 << max(0, n - 1).bit_length()  # a power of two >= n: always a candidate
+    smooth = [1]
+    for p in primes:
+        grown = []
+        for c in smooth:
+            while c <= limit:
+                grown.append(c)
+                c *= p
+        smooth = grown
+    return min(c for c in smooth if c >= n)
+
+
+def bluestein_length(n: int, smooth: bool = True) -> int:
+    """Length m >= 2n - 1 of Bluestein's circular convolution: 7-smooth, or a power of two."""
+    if smooth:
+        return next_smooth(2 * n - 1)
+    return 1 << (2 * n - 2).bit_length()
 
 
 @functools.lru_cache(maxsize=32)
-def bluestein_plan(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The chirp w_k = exp(-i pi k^2 / n) and the FFT of its conjugate, padded (cached)."""
-    m = 1 << (2 * n - 2).bit_length()  # smallest power of two >= 2n - 1
+def bluestein_plan(n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The chirp w_k = exp(-i pi k^2 / n) and the FFT of its conjugate, padded to m (cached)."""
     k = np.arange(n, dtype=np.int64)
     # exp(-i pi k^2 / n) = exp(-2 pi i (k^2 mod 2n) / (2n)): exact integer angle.
     chirp = unit_roots((k * k) % (2 * n), 2 * n)
     b = np.zeros(m, dtype=np.complex128)
     b[:n] = np.conj(chirp)
     b[m - n + 1:] = np.conj(chirp[1:])[::-1]
-    b_hat = fft_pow2(b) / m  # folds the 1/m of the inverse transform in
+    b_hat = fft_stockham(b) / m  # folds the 1/m of the inverse transform in
     chirp.flags.writeable = False
     b_hat.flags.writeable = False
     return chirp, b_hat
 
 
-def fft_bluestein_core(x: np.ndarray) -> np.ndarray:
-    """DFT of any length via jk = (j^2 + k^2 - (k - j)^2) / 2 and one circular convolution."""
+def fft_bluestein_core(x: np.ndarray, m: int | None = None) -> np.ndarray:
+    """DFT of any length via jk = (j^2 + k^2 - (k - j)^2) / 2 and one circular convolution.
+
+    ``m`` is the convolution length (>= 2n - 1 and SMALL_PRIMES-smooth);
+    default: the power of two of the didactic ``fourier.fft_bluestein``.
+    """
     n = x.shape[0]
     if n == 1:
         return x.copy()
-    chirp, b_hat = bluestein_plan(n)
-    m = b_hat.shape[0]
+    if m is None:
+        m = bluestein_length(n, smooth=False)
+    chirp, b_hat = bluestein_plan(n, m)
     a = np.zeros(m, dtype=np.complex128)
     np.multiply(x, chirp, out=a[:n])
-    spectrum = fft_pow2(a)
+    spectrum = fft_stockham(a)
     spectrum *= b_hat
     np.conjugate(spectrum, out=spectrum)
-    conv = fft_pow2(spectrum)  # = m * conj(ifft(...)): the 1/m is in b_hat
+    conv = fft_stockham(spectrum)  # = m * conj(ifft(...)): the 1/m is in b_hat
     return chirp * np.conj(conv[:n])
 
 
-def is_pow2(n: int) -> bool:
-    return n > 0 and n & (n - 1) == 0
+class FFTPlan(NamedTuple):
+    """How ``fft_any`` transforms a length n (see ``fft_plan``)."""
+
+    algorithm: str  # 'stockham' (mixed radix) or 'bluestein'
+    length: int  # n for 'stockham'; the padded convolution length m >= 2n - 1 for 'bluestein'
+    radices: tuple[int, ...]  # the Stockham passes over that length
+
+
+@functools.lru_cache(maxsize=256)
+def fft_plan(n: int) -> FFTPlan:
+    """'stockham' when every prime factor of n is in SMALL_PRIMES, else 'bluestein'."""
+    if small_prime_exponents(n) is not None:
+        return FFTPlan("stockham", n, stockham_radices(n))
+    m = bluestein_length(n)
+    return FFTPlan("bluestein", m, stockham_radices(m))
 
 
 def fft_any(x: np.ndarray) -> np.ndarray:
     """Forward FFT of a contiguous complex128 vector of any length >= 1."""
-    n = x.shape[0]
-    return fft_pow2(x) if is_pow2(n) else fft_bluestein_core(x)
+    plan = fft_plan(x.shape[0])
+    if plan.algorithm == "stockham":
+        return fft_stockham(x)
+    return fft_bluestein_core(x, plan.length)
 
 
 def ifft_any(x: np.ndarray) -> np.ndarray:

@@ -1,9 +1,10 @@
 """The discrete Fourier transform, the FFT, and convolution through it (chapter 4).
 
 This module backs chapter 4 of the course: the DFT as a matrix, the fast
-Fourier transform (Cooley--Tukey for powers of two, Bluestein's chirp-z for
-every other length), the convolution theorem, and its most famous
-application: exact multiplication of huge integers.
+Fourier transform (mixed-radix Cooley--Tukey for every length whose prime
+factors are all below 256, Bluestein's chirp-z for the others), the
+convolution theorem, and its most famous application: exact multiplication
+of huge integers.
 
 Conventions are numpy's throughout: the forward transform is unscaled and
 uses exp(-2 pi i jk/n); the inverse carries the 1/n.
@@ -17,7 +18,7 @@ didactic                    fast
 :func:`dft` (the matrix)    :func:`fft`, :func:`ifft`
 :func:`fft_recursive`       :func:`fft` (power-of-two lengths)
 :func:`fft_iterative`       :func:`fft` (power-of-two lengths)
-:func:`fft_bluestein`       :func:`fft` (other lengths)
+:func:`fft_bluestein`       :func:`fft` (a prime factor > 255)
 :func:`to_limbs`,           :func:`multiply`
 :func:`from_limbs`
 ==========================  ==========================================
@@ -383,7 +384,7 @@ def fft_iterative(x):
     -----
     One vectorised butterfly pass per level, log2(n) passes.  :func:`fft`
     uses the same algorithm reorganised (self-sorting Stockham order, no
-    bit reversal, and radix up to 8 per pass, each pass one batch of small
+    bit reversal, and radix 16 or 8 per pass, each pass one batch of small
     DFT-matrix products), which is several times faster in numpy.
 
     Examples
@@ -444,11 +445,14 @@ def fft_bluestein(x):
 
     Notes
     -----
-    :func:`fft` calls this for every length that is not a power of two; it is
-    public so that lessons can apply it to any length (powers of two
-    included) and compare.  The chirp angles are reduced exactly
-    (:math:`t^2 \bmod 2n` in integer arithmetic), and the transform of the
-    chirp is cached per n.  Cost: two FFTs of length m (about 4n to 8n).
+    :func:`fft` uses the same algorithm for the lengths that have a prime
+    factor above 255, with m the smallest :math:`2^a 3^b 5^c 7^d \ge 2n - 1`
+    and mixed-radix transforms (same values up to rounding); this version
+    keeps the power of two of the textbook.  It is public so that lessons
+    can apply it to any length (powers of two included) and compare.  The
+    chirp angles are reduced exactly (:math:`t^2 \bmod 2n` in integer
+    arithmetic), and the transform of the chirp is cached per n.  Cost: two
+    FFTs of length m (about 4n to 8n).
 
     References
     ----------
@@ -500,17 +504,45 @@ def fft(x):
 
     Notes
     -----
-    Own implementation (``numpy.fft`` is not used):
+    Own implementation (``numpy.fft`` is not used).  Which algorithm
+    handles which length n:
 
-    - n a power of two: iterative Cooley--Tukey in self-sorting (Stockham)
-      order.  The log2(n) radix-2 levels are grouped into passes of radix
-      up to 8; each pass multiplies by the twiddle factors (transposing in
-      the same numpy call) and applies the small DFT matrix to all
-      sub-sequences at once with one (batched) matrix product.  Twiddles and
-      matrices are cached per n.  The batches are cut so that BLAS never
-      starts its worker threads: predictable timings on a shared machine.
-    - any other n: Bluestein's chirp-z algorithm (:func:`fft_bluestein`) on
-      top of the power-of-two transform.
+    - every prime factor of n below 256 (powers of two, 1000, :math:`3^9`,
+      :math:`10^6`, :math:`97 \cdot 1024`, :math:`2 \cdot 3 \cdot 5 \cdot 7
+      \cdot 11 \cdot 13`, :math:`251^2`, ...): mixed-radix Cooley--Tukey
+      (decimation in time) in self-sorting (Stockham) order.  n is written
+      as a product of radices :math:`r_1 r_2 \cdots r_K`: 16 and 8 for
+      powers of two (:math:`2^{20} = 16^5`), otherwise divisors of n up to
+      27 or a prime factor (:math:`3^9 = 27 \cdot 9^3`, :math:`10^5 = 25 \cdot 20^2
+      \cdot 10`, :math:`97 \cdot 1024 = 97 \cdot 16 \cdot 8^2`), chosen by
+      dynamic programming over the divisors of n to minimise a measured
+      cost model (one pass costs about one memory pass, plus r/25 of one
+      for the r multiply-adds per point).  Each pass merges r interleaved
+      sub-transforms of length m:
+
+      .. math::
+
+          X_{k + m s} = \sum_{j=0}^{r-1} e^{-2\pi i\, js/r}
+              \left(e^{-2\pi i\, jk/(rm)}\, Y^{(j)}_k\right),
+          \qquad 0 \le k < m,\ 0 \le s < r,
+
+      that is one multiplication by the twiddle factors (transposing to the
+      new layout in the same numpy call) and the r-point DFT of all the
+      sub-sequences as one batch of small DFT-matrix products.  The batches
+      are cut so that BLAS never starts its worker threads: predictable
+      timings on a shared machine.  Plans, twiddles and matrices are cached
+      per n.
+    - n has a prime factor of 257 or more (65537, :math:`10^5 + 3`,
+      :math:`257 \cdot 256`, ...): Bluestein's chirp-z algorithm
+      (:func:`fft_bluestein`), whose circular convolution is done with two
+      mixed-radix transforms of the smallest length
+      :math:`m = 2^a 3^b 5^c 7^d \ge 2n - 1`.  It costs four to five
+      mixed-radix transforms of length n, which is why prime factors up to
+      251 get a pass of their own instead (p multiply-adds per point: the
+      cheaper of the two up to about p = 300, as measured).  numpy's
+      pocketfft also switches to Bluestein by a cost estimate, and its
+      timings show it doing so near the same place.
+    - n = 1: the identity.
 
     The output is always complex128 (numpy >= 2 returns complex64 for
     float32 input).  The didactic versions are :func:`dft`,
@@ -525,6 +557,16 @@ def fft(x):
     >>> x = np.random.default_rng(0).standard_normal(1000)
     >>> bool(np.allclose(fft(x), np.fft.fft(x)))
     True
+
+    Any length: mixed radix (3^5; 2 * 251, with a radix-251 pass) and
+    Bluestein (257, a prime above 255):
+
+    >>> for n in (3**5, 2 * 251, 257):
+    ...     x = np.random.default_rng(n).standard_normal(n)
+    ...     print(n, bool(np.allclose(fft(x), np.fft.fft(x))))
+    243 True
+    502 True
+    257 True
     """
     return _fft.fft_any(_as_complex_vector("x", x))
 
