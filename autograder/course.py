@@ -203,6 +203,8 @@ def cmd_lab(args) -> None:
     print(f"workspace: {WORKSPACE} ({len(copied)} new file(s); your existing work is never overwritten)")
     cmd = [str(BIN / "jupyter"), "lab", "--ip=127.0.0.1", f"--port={args.port}", "--no-browser",
            f"--ServerApp.root_dir={WORKSPACE}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers run as root; Jupyter refuses to start without it
     print("starting:", " ".join(cmd), flush=True)
     os.execv(cmd[0], cmd)
 

@@ -1,0 +1,500 @@
+"""The student's path in JupyterLab, end to end, in a real headless Chromium.
+
+A module-scoped JupyterLab 4 (the venv's, as ``make lab`` starts it) serves a
+student workspace built by ``course.prepare_workspace`` in a temporary folder,
+on 127.0.0.1 with a random port and token.  Chromium (Debian's package, driven
+by Playwright; no browser is downloaded) then does what a student does:
+
+1. loads JupyterLab: no console error, and nbgrader's *Validate* button is in a
+   notebook's toolbar;
+2. for every exercise set: opens the notebook from the file browser, runs all
+   cells (Run menu), then every remaining cell one by one (Shift+Enter, the path
+   the notebook's "How to work" asks for); every test cell fails with
+   ``NotImplementedError`` and with nothing else (the answer cells only define
+   functions: the error shows where a test calls them), and what is saved says
+   the same.  Then enters the course's own solution of the first exercise into
+   its answer cell with the keyboard, runs it and its visible tests (they pass),
+   and clicks *Validate* (the dialog reports the exercises still unanswered, and
+   not the answered one);
+3. runs a lesson with a live explorer (ipywidgets): moving the slider with the
+   keyboard redraws the picture.
+
+Screenshots of each step go to ``_build/test-screenshots/jupyterlab/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupytext
+import nbformat
+import nbgrader
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from conftest import ROOT, chromium_path
+
+import course
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("jupyterlab")]
+
+SHOTS = ROOT / "_build" / "test-screenshots" / "jupyterlab"
+SETS = course.assignments()
+EXPLORER_LESSON = ("01-continuous", "rolling-up")  # its widget cell calls convbook.widgets.rolling_up_explorer
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+# Generous timeouts (milliseconds): a loaded 2-core machine can take 20 s to start a kernel.
+LOAD_MS = 120_000
+KERNEL_MS = 120_000
+RUN_MS = 180_000
+VALIDATE_MS = 300_000
+
+# JavaScript conditions (evaluated in the page).
+KERNEL_IDLE_JS = """() => {
+    const e = document.querySelector("#jp-main-statusbar span[title^='Change kernel for']");
+    return e !== null && e.textContent.trim().endsWith('| Idle');
+}"""
+RUN_FINISHED_JS = """() => {
+    const e = document.querySelector("#jp-main-statusbar span[title^='Change kernel for']");
+    const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
+    return e !== null && e.textContent.trim().endsWith('| Idle')
+        && prompts.some(p => /\\[\\d+\\]/.test(p.textContent))
+        && !prompts.some(p => p.textContent.includes('*'));
+}"""
+STDERR = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+
+
+# ----------------------------------------------------------------------------- the server
+
+@dataclass
+class Lab:
+    url: str
+    token: str
+    workspace: Path
+    log: Path
+
+    def api(self, method: str, path: str):
+        req = urllib.request.Request(f"{self.url}{path}", method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def shutdown_sessions(self) -> None:
+        """Shut down every kernel the browser started (closing a tab leaves its kernel running)."""
+        for session in self.api("GET", "/api/sessions"):
+            self.api("DELETE", f"/api/sessions/{session['id']}")
+
+    def log_tail(self, n: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ensure_release() -> None:
+    if any(not (course.RELEASE / a / f"{a}.ipynb").exists() for a in SETS):
+        subprocess.run([sys.executable, str(course.HERE / "course.py"), "release"], check=True, cwd=ROOT,
+                       env={**os.environ, "PATH": f"{course.BIN}{os.pathsep}{os.environ.get('PATH', '')}"})
+
+
+def _wait_until_serving(proc: subprocess.Popen, server: Lab) -> bool:
+    """True once the server answers; False if it exited first; fails after LOAD_MS."""
+    deadline = time.monotonic() + LOAD_MS / 1000
+    while proc.poll() is None:
+        try:
+            server.api("GET", "/api/status")
+            return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if time.monotonic() > deadline:
+                proc.kill()
+                proc.wait()
+                pytest.fail(f"jupyter lab did not answer on {server.url} in {LOAD_MS // 1000} s:\n"
+                            f"{server.log_tail()}")
+            time.sleep(0.25)  # polling a socket that is not listening yet: there is nothing to wait on
+    return False
+
+
+@pytest.fixture(scope="module")
+def shots(request) -> Path:
+    if SHOTS.exists():
+        shutil.rmtree(SHOTS)
+    SHOTS.mkdir(parents=True)
+    print(f"\nJupyterLab screenshots: {SHOTS}")
+    yield SHOTS
+    # Say where the screenshots are, past pytest's output capture (shown without -s; not under xdist).
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None:
+        with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+            reporter.write_line(f"\nJupyterLab screenshots: {SHOTS}")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Lab:
+    if chromium_path() is None:
+        pytest.skip("BROWSER TESTS SKIPPED: chromium is not installed (`apt-get install chromium`); "
+                    "the student's path in JupyterLab is NOT tested")
+    _ensure_release()
+    tmp = tmp_path_factory.mktemp("jupyterlab")
+    workspace = tmp / "workspace"
+    course.prepare_workspace(workspace)
+    # A private configuration, settings and layout: nothing of ~/.jupyter leaks in, nothing persists.
+    settings = tmp / "lab-settings"
+    notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True)
+    # No "would you like news?" toast over the screenshots, and no fetch of news or updates from the internet.
+    notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    env = {**os.environ,
+           "PATH": f"{course.BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+           "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
+           "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "lab-workspaces"),
+           "JUPYTER_RUNTIME_DIR": str(tmp / "jupyter-runtime"),
+           "IPYTHONDIR": str(tmp / "ipython")}
+    log = tmp / "jupyter-lab.log"
+    for attempt in range(3):  # a free port can be taken by another process before the server binds it
+        port, token = _free_port(), secrets.token_hex(16)
+        cmd = [str(course.BIN / "jupyter"), "lab", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+               "--no-browser", "--ServerApp.open_browser=False", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={workspace}", "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")  # containers and CI run as root; Jupyter refuses to without this flag
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(cmd, cwd=workspace, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL)
+        server = Lab(f"http://127.0.0.1:{port}", token, workspace, log)
+        if _wait_until_serving(proc, server):
+            break
+        if "already in use" not in server.log_tail() or attempt == 2:
+            pytest.fail(f"jupyter lab exited with {proc.returncode}:\n{server.log_tail()}")
+    try:
+        yield server
+    finally:
+        if proc.poll() is None:
+            try:
+                server.shutdown_sessions()
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Console:
+    """The console errors and uncaught exceptions of a page."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(f"console.error: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+
+
+@pytest.fixture
+def page(browser, lab, shots, request):
+    """A fresh tab on JupyterLab with a reset layout; its kernels are shut down afterwards.
+
+    When the test fails, the page as it was is saved as ``FAILED-<test>.png``.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(60_000)
+    p = context.new_page()
+    p.console = Console(p)
+    failed_before = request.session.testsfailed
+    p.goto(f"{lab.url}/lab?reset&token={lab.token}", timeout=LOAD_MS)
+    p.locator(".jp-DirListing-item").first.wait_for(timeout=LOAD_MS)
+    yield p
+    try:
+        if request.session.testsfailed > failed_before:
+            name = re.sub(r"[^\w.-]+", "_", request.node.name)
+            p.screenshot(path=str(SHOTS / f"FAILED-{name}.png"))
+            print(f"screenshot of the failure: {SHOTS / f'FAILED-{name}.png'}\n"
+                  f"console: {p.console.errors}\njupyter lab log:\n{lab.log_tail()}")
+    finally:
+        context.close()
+        lab.shutdown_sessions()
+
+
+# ----------------------------------------------------------------------------- what a student does
+
+def open_notebook(page, *parts: str):
+    """Open a notebook by double-clicking through the file browser; wait for its kernel to be idle."""
+    for k, part in enumerate(parts):
+        page.locator(".jp-DirListing-itemText").get_by_text(part, exact=True).dblclick()
+        if k < len(parts) - 1:  # a folder: wait until the file browser shows it, not the folder we left
+            page.locator(".jp-BreadCrumbs-item").get_by_text(part, exact=True).wait_for(timeout=LOAD_MS)
+    panel = page.locator(".jp-NotebookPanel")
+    panel.locator(".jp-Notebook").wait_for(timeout=LOAD_MS)
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=KERNEL_MS)
+    return panel
+
+
+def wait_all_cells_attached(page, n: int):
+    """JupyterLab attaches off-screen cells lazily: wait until all ``n`` are in the page."""
+    page.wait_for_function(f"document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length === {n}",
+                           timeout=LOAD_MS)
+
+
+def cell(page, i: int):
+    return page.locator(f".jp-NotebookPanel .jp-Cell[data-windowed-list-index='{i}']")
+
+
+def run_all_from_menu(page):
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.wait_for_function(RUN_FINISHED_JS, timeout=RUN_MS)
+
+
+def run_cells_one_by_one(page, indices: list[int], code: set[int]):
+    """Select the first cell, then Shift+Enter on each, waiting for each code cell to finish.
+
+    A code cell has finished when its prompt shows an execution count it did not show before.
+    """
+    cell(page, indices[0]).locator(".jp-InputPrompt").click()
+    for i in indices:
+        before = cell(page, i).locator(".jp-InputPrompt").text_content()
+        # Ctrl+Enter on the notebook's last cell: Shift+Enter would append a new empty cell.
+        page.keyboard.press("Control+Enter" if i == indices[-1] else "Shift+Enter")
+        if i in code:
+            page.wait_for_function(
+                """([i, before]) => {
+                    const p = document.querySelector(
+                        `.jp-NotebookPanel .jp-Cell[data-windowed-list-index='${i}'] .jp-InputPrompt`);
+                    return p !== null && /\\[\\d+\\]/.test(p.textContent) && p.textContent !== before;
+                }""", arg=[i, before], timeout=RUN_MS)
+
+
+def type_code(page, editor, code: str) -> str:
+    """Click into a CodeMirror editor, select all and enter ``code`` line by line; return the editor's text.
+
+    Enter is a real key press, so CodeMirror auto-indents the new line as it
+    does for a person; Shift+Home then selects that indentation, and the line
+    (with its own indentation) replaces it.  Each line's text is entered as one
+    text input event (``keyboard.insert_text``, as an input method does): one
+    key press per character costs 15 ms each on a loaded machine.
+    """
+    editor.click()
+    page.keyboard.press("Control+a")
+    for k, line in enumerate(code.split("\n")):
+        if k:
+            page.keyboard.press("Enter")
+            page.keyboard.press("Shift+Home")
+        if line:
+            page.keyboard.insert_text(line)
+    return "\n".join(editor.locator(".cm-line").all_text_contents())
+
+
+def save(page, path: Path):
+    before = path.stat().st_mtime_ns
+    page.keyboard.press("Control+s")
+    page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").wait_for(state="detached", timeout=RUN_MS)
+    deadline = time.monotonic() + 30
+    while path.stat().st_mtime_ns == before:  # the tab is clean once the server answered; the file is written
+        assert time.monotonic() < deadline, f"{path} was not written by Ctrl+S"
+        time.sleep(0.1)
+
+
+def stderr_texts(locator) -> list[str]:
+    """The tracebacks (and stderr streams) shown under a cell."""
+    return locator.locator(STDERR).all_text_contents()
+
+
+def shot(page, name: str, target=None):
+    """A screenshot for a person to look at, with ``target`` scrolled into view and painted."""
+    if target is not None:
+        target.scroll_into_view_if_needed()
+        expect(target).to_be_in_viewport(timeout=30_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+# ----------------------------------------------------------------------------- the notebooks
+
+def is_test(c) -> bool:
+    m = c.metadata.get("nbgrader", {})
+    return c.cell_type == "code" and m.get("grade", False) and not m.get("solution", False)
+
+
+def is_answer(c) -> bool:
+    m = c.metadata.get("nbgrader", {})
+    return c.cell_type == "code" and m.get("solution", False)
+
+
+def solution_of(assignment: str, grade_id: str) -> str:
+    """The course's own solution of an answer cell: the master's cell without the solution markers."""
+    for c in jupytext.read(course.SOURCE / assignment / f"{assignment}.md").cells:
+        if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            lines = [ln for ln in c.source.splitlines() if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+            return "\n".join(lines).rstrip("\n")
+    raise AssertionError(f"no cell {grade_id!r} in the master of {assignment}")
+
+
+def first_line(source: str) -> str:
+    return source.strip().splitlines()[0]
+
+
+# ----------------------------------------------------------------------------- the tests
+
+def test_jupyterlab_loads_clean_with_nbgrader_validate_button(page, lab):
+    page.locator("#jp-main-statusbar").wait_for()
+    assert page.get_by_role("menuitem", name="Nbgrader", exact=True).count() == 1, "no Nbgrader menu"
+    panel = open_notebook(page, SETS[0], f"{SETS[0]}.ipynb")
+    validate = panel.locator(".jp-NotebookPanel-toolbar .validate-button")
+    validate.wait_for()
+    assert validate.inner_text().strip() == "Validate"
+    # ... and the server half of Validate answers, with the same version as the button.
+    assert lab.api("GET", f"/nbgrader_version?version={nbgrader.__version__}") == {"success": True}
+    shot(page, "0-jupyterlab-loaded")
+    # No error is ignored: JupyterLab 4.6 with these extensions logs none on a clean start.
+    assert not page.console.errors, f"console errors while loading JupyterLab: {page.console.errors}"
+
+
+@pytest.mark.parametrize("assignment", SETS)
+def test_exercise_set_runs_fails_only_with_not_implemented_then_an_answer_passes(page, lab, assignment):
+    path = lab.workspace / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    n = len(nb.cells)
+    code = {i for i, c in enumerate(nb.cells) if c.cell_type == "code"}
+    tests = [i for i, c in enumerate(nb.cells) if is_test(c)]
+    answers = [i for i, c in enumerate(nb.cells) if is_answer(c)]
+    assert tests and answers, f"{assignment}: no test or answer cell"
+
+    panel = open_notebook(page, assignment, f"{assignment}.ipynb")
+    wait_all_cells_attached(page, n)
+    shot(page, f"{assignment}-1-opened")
+
+    # Run > Run All Cells stops at the first error (JupyterLab asks the kernel to stop on error):
+    # the first test cell, with NotImplementedError.
+    run_all_from_menu(page)
+    failing = [i for i in range(n) if cell(page, i).locator(STDERR).count()]
+    assert failing == [tests[0]], f"Run All: errors in cells {failing}, expected only the first test cell {tests[0]}"
+    err = stderr_texts(cell(page, tests[0]))
+    assert len(err) == 1 and "NotImplementedError" in err[0], err
+    shot(page, f"{assignment}-2-run-all-stops-at-first-test", cell(page, tests[0]))
+
+    # The rest, cell by cell, as the notebook's "How to work" says.
+    run_cells_one_by_one(page, list(range(tests[0] + 1, n)), code)
+    for i in sorted(code):
+        prompt = cell(page, i).locator(".jp-InputPrompt").text_content()
+        assert re.fullmatch(r"\[\d+\]:", prompt.strip()), f"cell {i} did not run: prompt {prompt!r}"
+        err = stderr_texts(cell(page, i))
+        if i in tests:
+            assert len(err) == 1 and "NotImplementedError" in err[0].strip().splitlines()[-1], \
+                f"test cell {i}: expected one NotImplementedError, got {err}"
+        else:
+            assert not err, f"cell {i} ({nb.cells[i].metadata.get('nbgrader', {}).get('grade_id')}) shows {err}"
+    shot(page, f"{assignment}-3-every-cell-run", cell(page, tests[-1]))
+
+    # What the browser shows is what is saved: every error of the notebook is a NotImplementedError.
+    save(page, path)
+    saved = nbformat.read(path, as_version=4)
+    for i, c in enumerate(saved.cells):
+        if c.cell_type != "code":
+            continue
+        assert c.execution_count is not None, f"cell {i} was not run"
+        errors = [o.get("ename") for o in c.outputs if o.output_type == "error"]
+        assert errors == (["NotImplementedError"] if i in tests else []), f"cell {i}: errors {errors}"
+
+    # The first exercise: type the course's solution, run it and its visible tests.
+    j = answers[0]
+    grade_id = nb.cells[j].metadata["nbgrader"]["grade_id"]
+    its_tests = []
+    for k in range(j + 1, n):
+        if not is_test(nb.cells[k]):
+            break
+        its_tests.append(k)
+    assert its_tests, f"{assignment}: answer cell {grade_id!r} has no test cell right below it"
+    solution = solution_of(assignment, grade_id)
+    typed = type_code(page, cell(page, j).locator(".cm-content"), solution)
+    assert typed == solution, f"the editor holds something else than what was typed:\n{typed}"
+    shot(page, f"{assignment}-4-answer-typed", cell(page, j))
+    run_cells_one_by_one(page, [j, *its_tests], code)
+    for k in its_tests:
+        err = stderr_texts(cell(page, k))
+        assert not err, f"visible test cell {k} fails with the course's solution typed in:\n{err}"
+        assert "Checking" in cell(page, k).locator(".jp-OutputArea").text_content()
+    shot(page, f"{assignment}-5-answer-passes-its-tests", cell(page, its_tests[-1]))
+
+    # Validate (nbgrader): saves, runs the notebook on the server, and reports.
+    panel.locator(".jp-NotebookPanel-toolbar .validate-button").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_text("Validation Results").wait_for(timeout=VALIDATE_MS)
+    message = dialog.locator("#validation-message")
+    text = message.inner_text()
+    shot(page, f"{assignment}-6-validate")
+    assert "validation-failed" in (message.get_attribute("class") or ""), text
+    assert "The following cell failed:" in text
+    for k in its_tests:
+        assert first_line(nb.cells[k].source) not in text, f"the answered test cell {k} is reported failing"
+    unanswered = [k for k in tests if k not in its_tests]
+    assert any(first_line(nb.cells[k].source) in text for k in unanswered), text
+    assert "NotImplementedError" in text
+    dialog.get_by_role("button", name="Ok").click()
+    assert not page.console.errors, page.console.errors
+
+
+def test_lesson_explorer_slider_redraws_the_picture(page, lab):
+    chapter, lesson = EXPLORER_LESSON
+    path = lab.workspace / "lessons" / chapter / f"{lesson}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    widget_cells = [i for i, c in enumerate(nb.cells) if "rolling_up_explorer" in c.source and c.cell_type == "code"]
+    assert widget_cells, f"{path.name} has no rolling_up_explorer cell"
+
+    open_notebook(page, "lessons", chapter, f"{lesson}.ipynb")
+    wait_all_cells_attached(page, len(nb.cells))
+    run_all_from_menu(page)
+    errors = [(i, t) for i in range(len(nb.cells)) for t in stderr_texts(cell(page, i))]
+    assert not errors, f"the lesson shows errors or warnings: {errors}"
+
+    widget = cell(page, widget_cells[-1]).locator(".jupyter-widgets.widget-slider")
+    widget.wait_for(timeout=RUN_MS)
+    image = cell(page, widget_cells[-1]).locator(".jupyter-widgets img")
+    image.wait_for(timeout=RUN_MS)
+    readout = widget.locator(".widget-readout")
+    before_src, before_value = image.get_attribute("src"), readout.inner_text()
+    assert before_src.startswith("data:image/png"), before_src[:50]
+    shot(page, "lesson-1-explorer-before", widget)
+
+    handle = widget.locator(".noUi-handle")
+    handle.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([i, old]) => { const img = document.querySelector(`.jp-NotebookPanel .jp-Cell[data-windowed-list-index='${i}'] "
+        ".jupyter-widgets img`); return img !== null && img.getAttribute('src') !== old; }",
+        arg=[widget_cells[-1], before_src], timeout=RUN_MS)
+    after_src, after_value = image.get_attribute("src"), readout.inner_text()
+    assert after_src.startswith("data:image/png") and after_src != before_src
+    assert float(after_value) > float(before_value), (before_value, after_value)
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=RUN_MS)
+    shot(page, "lesson-2-explorer-after-arrow-right", widget)
+    assert not page.console.errors, page.console.errors
