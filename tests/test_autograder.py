@@ -28,7 +28,7 @@ from leaks import secret_lines  # tests/leaks.py
 
 import course
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograder")]
+pytestmark = [pytest.mark.slow]
 
 # CONVBOOK_TEST_ASSIGNMENTS=01-continuous,... narrows a run while one set is being written.
 ASSIGNMENTS = [a for a in course.assignments()

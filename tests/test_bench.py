@@ -6,11 +6,7 @@ Speed itself is never asserted here: ratios are measured by `make bench`.
 import subprocess
 import sys
 
-import pytest
-
 from conftest import ROOT
-
-pytestmark = pytest.mark.xdist_group("bench")
 
 
 def test_bench_quick_prints_every_table():

@@ -49,7 +49,7 @@ from conftest import ROOT, chromium_path
 
 import course
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("jupyterlab")]
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 SHOTS = ROOT / "_build" / "test-screenshots" / "jupyterlab"
 SETS = course.assignments()

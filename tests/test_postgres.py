@@ -24,7 +24,7 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("postgres")]
+pytestmark = [pytest.mark.slow]
 
 ASSIGNMENT = "01-continuous"
 

@@ -17,7 +17,7 @@ from leaks import secret_lines
 
 import course
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+pytestmark = [pytest.mark.slow]
 
 SITE = ROOT / "_build" / "html"
 
