@@ -23,7 +23,7 @@ import numpy as np
 
 from . import _plotting_discrete as pd
 from ._validation import check_choice, check_int, describe
-from .widgets import _ipywidgets, _png_output
+from .widgets import _check_bool, _check_options, _ipywidgets, _png_output
 
 __all__ = ["discrete_explorer", "parse_sequence"]
 
@@ -176,14 +176,8 @@ def discrete_explorer(signal, kernel, mode="full", position=0, *, continuous_upd
     kernel = pd._sequence("kernel", kernel)
     check_choice("mode", mode, _MODES)
     position = check_int("position", position, minimum=0)
-    if not isinstance(continuous_update, bool):
-        raise TypeError(f"continuous_update must be True or False, got {describe(continuous_update)}.")
-    unknown = sorted(set(figure_kwargs) - _FIGURE_OPTIONS)
-    if unknown:
-        raise TypeError(
-            f"discrete_explorer got an unexpected keyword argument {unknown[0]!r}. "
-            f"Acceptable figure options are {', '.join(sorted(_FIGURE_OPTIONS))}."
-        )
+    _check_bool("continuous_update", continuous_update)
+    _check_options("discrete_explorer", figure_kwargs, _FIGURE_OPTIONS)
     state = {"signal": signal, "kernel": kernel, "busy": False}
 
     def length(mode_value):

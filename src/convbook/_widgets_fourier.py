@@ -23,51 +23,11 @@ explorer is built.
 
 from __future__ import annotations
 
-import base64
-import importlib
-import io
-
 from . import _plotting_fourier as pf
-from ._validation import check_int, describe
+from .widgets import _check_bool, _check_options, _ipywidgets, _png_output
+from ._validation import check_int
 
 __all__ = ["butterfly_explorer", "wraparound_explorer"]
-
-
-def _ipywidgets():
-    try:
-        return importlib.import_module("ipywidgets")
-    except ImportError as exc:
-        raise ImportError(
-            "the chapter 4 explorers need the package 'ipywidgets' (>= 8): install it with "
-            "`pip install ipywidgets` (or `pip install convbook[widgets]`), then restart "
-            "the kernel. The static animations need no extra package."
-        ) from exc
-
-
-def _png_output(fig, text: str) -> dict:
-    """A Jupyter ``display_data`` output holding ``fig`` as a PNG."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return {
-        "output_type": "display_data",
-        "data": {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"), "text/plain": text},
-        "metadata": {},
-    }
-
-
-def _check_options(func: str, options: dict, allowed: set) -> None:
-    unknown = sorted(set(options) - allowed)
-    if unknown:
-        raise TypeError(
-            f"{func} got an unexpected keyword argument {unknown[0]!r}. "
-            f"Acceptable figure options are {', '.join(sorted(allowed))}."
-        )
-
-
-def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {describe(value)}.")
-    return value
 
 
 def butterfly_explorer(x=(1, 2, 3, 4, 0, 0, 0, 0), *, step=0, continuous_update=False, **figure_kwargs):
@@ -127,7 +87,7 @@ def butterfly_explorer(x=(1, 2, 3, 4, 0, 0, 0, 0), *, step=0, continuous_update=
     >>> output.outputs[0]["data"]["text/plain"]
     'butterfly diagram after 4 of 4 butterflies'
     """
-    widgets = _ipywidgets()
+    widgets = _ipywidgets("the chapter 4 explorers need")
     _check_options("butterfly_explorer", figure_kwargs, {"figsize", "dpi"})
     continuous_update = _check_bool("continuous_update", continuous_update)
     trace = pf.butterfly_steps(x)
@@ -200,7 +160,7 @@ def wraparound_explorer(a, v, *, n=None, continuous_update=False, **figure_kwarg
     >>> output.outputs[0]["data"]["text/plain"]
     'circular convolution of length 6: 0 outputs corrupted'
     """
-    widgets = _ipywidgets()
+    widgets = _ipywidgets("the chapter 4 explorers need")
     _check_options("wraparound_explorer", figure_kwargs, {"figsize", "dpi"})
     continuous_update = _check_bool("continuous_update", continuous_update)
     a_arr = pf._real_vector("a", a, max_len=pf._MAX_WRAP_LEN)

@@ -28,15 +28,32 @@ from ._validation import describe
 __all__ = ["rolling_up_explorer", "discrete", "polynomial", "fourier", "nn"]
 
 
-def _ipywidgets():
+def _ipywidgets(who: str = "convbook.widgets needs"):
+    """Import ipywidgets, or say how to install it (``who`` starts the message)."""
     try:
         return importlib.import_module("ipywidgets")
     except ImportError as exc:
         raise ImportError(
-            "convbook.widgets needs the package 'ipywidgets' (>= 8): install it with "
+            f"{who} the package 'ipywidgets' (>= 8): install it with "
             "`pip install ipywidgets` (or `pip install convbook[widgets]`), then restart "
             "the kernel. The static animations of convbook.plotting need no extra package."
         ) from exc
+
+
+def _check_options(func: str, options: dict, allowed) -> None:
+    """Refuse figure keywords that ``func`` does not know, listing the ones it does."""
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise TypeError(
+            f"{func} got an unexpected keyword argument {unknown[0]!r}. "
+            f"Acceptable figure options are {', '.join(sorted(allowed))}."
+        )
+
+
+def _check_bool(name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}.")
+    return value
 
 
 def _png_output(fig, text: str) -> dict:
@@ -126,19 +143,13 @@ def rolling_up_explorer(f, g, t_range=(-1, 3), *, t=None, step=None, continuous_
     for name, func in (("f", f), ("g", g)):
         plotting._check_callable(name, func)
     low, high = plotting._check_range("t_range", t_range)
-    if not isinstance(continuous_update, bool):
-        raise TypeError(f"continuous_update must be True or False, got {describe(continuous_update)}.")
+    _check_bool("continuous_update", continuous_update)
     t = (low + high) / 2 if t is None else plotting._check_real("t", t)
     if not low <= t <= high:
         raise ValueError(f"t must lie in t_range = ({low:g}, {high:g}), got t = {t:g}.")
     step = (high - low) / 100 if step is None else plotting._check_positive("step", step)
-    allowed = {"x_range", "y_range", "t_range", "conv", "n", "figsize", "dpi", "cmap"}
-    unknown = sorted(set(figure_kwargs) - allowed)
-    if unknown:
-        raise TypeError(
-            f"rolling_up_explorer got an unexpected keyword argument {unknown[0]!r}. "
-            f"Acceptable figure options are {', '.join(sorted(allowed))}."
-        )
+    _check_options("rolling_up_explorer", figure_kwargs,
+                   {"x_range", "y_range", "t_range", "conv", "n", "figsize", "dpi", "cmap"})
     figure_kwargs.setdefault("t_range", (low, high))
 
     def picture(value):
