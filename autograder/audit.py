@@ -80,6 +80,19 @@ def _is_get_ipython_call(node) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "get_ipython"
 
 
+def _import_bindings(node) -> list[tuple[str, str]]:
+    """(name bound, dotted path it refers to) for each alias of an Import or ImportFrom node.
+
+    ``import numpy.fft`` binds ``numpy`` to ``numpy``; ``import numpy.fft as f``
+    binds ``f`` to ``numpy.fft``; ``from numpy import fft`` binds ``fft`` to ``numpy.fft``.
+    """
+    if isinstance(node, ast.Import):
+        return [((a.asname or a.name).split(".")[0], a.name if a.asname else a.name.split(".")[0])
+                for a in node.names]
+    mod = node.module or ""
+    return [(a.asname or a.name, f"{mod}.{a.name}" if mod else a.name) for a in node.names]
+
+
 def bound_names(src: str) -> dict[str, str | None]:
     """Top-level names a cell binds: {name: imported module path, or None for other bindings}."""
     try:
@@ -88,12 +101,8 @@ def bound_names(src: str) -> dict[str, str | None]:
         return {}
     names: dict[str, str | None] = {}
     for node in tree.body:
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                names[(a.asname or a.name).split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
-        elif isinstance(node, ast.ImportFrom):
-            for a in node.names:
-                names[a.asname or a.name] = f"{node.module}.{a.name}"
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(_import_bindings(node))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names[node.name] = None
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -129,19 +138,17 @@ class _Scanner(ast.NodeVisitor):
 
     # -- imports
     def visit_Import(self, node):
-        for a in node.names:
-            bound = (a.asname or a.name).split(".")[0]
-            self.aliases[bound] = a.name if a.asname else a.name.split(".")[0]
-            self._rebinds(node, bound, self.aliases[bound])
+        for (bound, target), a in zip(_import_bindings(node), node.names):
+            self.aliases[bound] = target
+            self._rebinds(node, bound, target)
             self._check_module(node, a.name)
 
     def visit_ImportFrom(self, node):
-        mod = node.module or ""
-        for a in node.names:
-            self.aliases[a.asname or a.name] = f"{mod}.{a.name}" if mod else a.name
-            self._rebinds(node, a.asname or a.name, self.aliases[a.asname or a.name])
-            self._check_module(node, f"{mod}.{a.name}" if mod else a.name)
-        self._check_module(node, mod)
+        for bound, target in _import_bindings(node):
+            self.aliases[bound] = target
+            self._rebinds(node, bound, target)
+            self._check_module(node, target)
+        self._check_module(node, node.module or "")
 
     def _check_module(self, node, name: str) -> None:
         top = name.split(".")[0]

@@ -114,6 +114,22 @@ def build_master(name: str) -> Path:
     return out
 
 
+def scratch_course(top: Path, names) -> Path:
+    """A copy of the course's scripts and of the masters ``names`` in ``top/autograder``.
+
+    Tests and benchmarks grade there, so the instructor's gradebook, release
+    and submissions are never touched.  Returns the new ``autograder`` folder.
+    """
+    ag = Path(top) / "autograder"
+    ag.mkdir(parents=True, exist_ok=True)
+    for path in HERE.glob("*.py"):
+        shutil.copy2(path, ag / path.name)
+    for name in names:
+        (ag / "source" / name).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(SOURCE / name / f"{name}.md", ag / "source" / name / f"{name}.md")
+    return ag
+
+
 def run(cmd: list[str], *, cwd: Path = HERE, check: bool = True, capture: bool = False, env=None):
     """Run a command with the venv's bin on PATH (nbgrader calls `alembic` by name)."""
     env = dict(os.environ if env is None else env)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -23,16 +22,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "autograder"))
 from _common import print_table, progress  # noqa: E402
 
 
 def _make_course(tmp: Path, assignment: str) -> Path:
-    ag = tmp / "autograder"
-    ag.mkdir(parents=True)
-    for path in (ROOT / "autograder").glob("*.py"):
-        shutil.copy2(path, ag / path.name)
-    (ag / "source" / assignment).mkdir(parents=True)
-    shutil.copy2(ROOT / "autograder" / "source" / assignment / f"{assignment}.md", ag / "source" / assignment)
+    import course
+
+    ag = course.scratch_course(tmp, [assignment])
     subprocess.run([sys.executable, str(ag / "course.py"), "release"], cwd=tmp, check=True, capture_output=True)
     return ag
 

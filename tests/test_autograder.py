@@ -99,13 +99,7 @@ STUDENTS = {
 def graded(tmp_path_factory):
     """Run the real pipeline once on the synthetic class; return what it produced."""
     top = tmp_path_factory.mktemp("course")
-    ag = top / "autograder"
-    ag.mkdir()
-    for path in (ROOT / "autograder").glob("*.py"):
-        shutil.copy2(path, ag / path.name)
-    for a in ASSIGNMENTS:
-        (ag / "source" / a).mkdir(parents=True)
-        shutil.copy2(ROOT / "autograder" / "source" / a / f"{a}.md", ag / "source" / a / f"{a}.md")
+    ag = course.scratch_course(top, ASSIGNMENTS)
     env = dict(os.environ, CONVBOOK_CELL_TIMEOUT=str(CELL_TIMEOUT), CONVBOOK_RECHECK_SECONDS="15")
     py = [sys.executable, str(ag / "course.py")]
     subprocess.run(py + ["release"], cwd=top, env=env, check=True, capture_output=True, text=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT
+import course
 
 pytestmark = [pytest.mark.slow]
 
@@ -71,11 +71,7 @@ def postgres(tmp_path_factory):
 
 def _machine(top: Path, students: dict) -> Path:
     """A copy of the course directory, as a grading machine would have it."""
-    ag = top / "autograder"
-    (ag / "source" / ASSIGNMENT).mkdir(parents=True)
-    for path in (ROOT / "autograder").glob("*.py"):
-        shutil.copy2(path, ag / path.name)
-    shutil.copy2(ROOT / "autograder" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.md", ag / "source" / ASSIGNMENT)
+    ag = course.scratch_course(top, [ASSIGNMENT])
     for student, nb in students.items():
         d = ag / "submitted" / student / ASSIGNMENT
         d.mkdir(parents=True)
