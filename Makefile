@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+# the grading side's command line (autograder/coursekit, installed editable by requirements.txt)
+COURSEKIT := $(BIN)/coursekit
 # nbgrader calls `alembic` by name: the venv's bin must be on PATH.
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED ?= 0
@@ -24,21 +26,21 @@ help:
 	@echo "make serve    serve _build/html on http://127.0.0.1:8000"
 
 venv: $(STAMP)
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml autograder/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
 masters: $(STAMP)
-	$(PY) autograder/course.py masters
+	$(COURSEKIT) masters
 
 release: $(STAMP)
-	$(PY) autograder/course.py release
+	$(COURSEKIT) release
 
 book: $(STAMP)
-	$(PY) autograder/course.py release
-	$(PY) autograder/course.py book-exercises
+	$(COURSEKIT) release
+	$(COURSEKIT) book-exercises
 	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
 	@echo "The book: $(abspath _build/html/index.html)"
 
@@ -62,13 +64,13 @@ bench-grade: $(STAMP)
 	$(PY) bench/bench_grade.py
 
 audit: $(STAMP)
-	$(PY) autograder/course.py audit $(if $(STUDENTS),--students '$(STUDENTS)') $(if $(SHARD),--shard $(SHARD))
+	$(COURSEKIT) audit $(if $(STUDENTS),--students '$(STUDENTS)') $(if $(SHARD),--shard $(SHARD))
 
 lab: $(STAMP)
-	$(PY) autograder/course.py lab
+	$(COURSEKIT) lab
 
 grade: $(STAMP)
-	$(PY) autograder/course.py grade --jobs $(JOBS) $(if $(STUDENTS),--students '$(STUDENTS)') $(if $(SHARD),--shard $(SHARD))
+	$(COURSEKIT) grade --jobs $(JOBS) $(if $(STUDENTS),--students '$(STUDENTS)') $(if $(SHARD),--shard $(SHARD))
 
 clean:
 	rm -rf _build autograder/release autograder/autograded autograder/feedback autograder/gradebook.db

@@ -1,14 +1,13 @@
 """nbgrader configuration for the course, hardened against nbgrader's defaults.
 
 Every nbgrader command is run from this folder (autograder/), by
-``autograder/course.py`` (``make release``, ``make grade``) or by hand.
+``coursekit`` (``make release``, ``make grade``) or by hand.  The course's own
+preprocessors live in the ``coursekit`` package, installed in the course venv.
 """
 
 import os
-import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)  # for course_preprocessors
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
@@ -50,7 +49,7 @@ c.IgnorePattern.pattern = r"(?m)^.*Warning: |^\s*warnings\.warn\("
 # cleared, and tracebacks are cut to the exception's last line so that no
 # hidden-test line is echoed through an error.
 c.GenerateFeedback.preprocessors = [
-    "course_preprocessors.MinimalTracebacks",
+    "coursekit.preprocessors.MinimalTracebacks",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",

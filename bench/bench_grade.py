@@ -1,7 +1,7 @@
 """`make bench-grade`: how fast a whole class is graded, serially and in parallel.
 
 Synthesises a class of one assignment (solutions, wrong answers, blanks and
-infinite loops) in a scratch copy of autograder/, grades it with 1 worker and
+infinite loops) in a scratch course (coursekit.paths.scratch_course), grades it with 1 worker and
 then with 2 (each on a fresh gradebook), and prints submissions per minute
 and the cost per submission split into start-up and execution.
 
@@ -22,15 +22,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(ROOT / "autograder"))
 from _common import print_table, progress  # noqa: E402
 
 
-def _make_course(tmp: Path, assignment: str) -> Path:
-    import course
+def _coursekit(ag: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "coursekit", "--course", str(ag), *args]
 
-    ag = course.scratch_course(tmp, [assignment])
-    subprocess.run([sys.executable, str(ag / "course.py"), "release"], cwd=tmp, check=True, capture_output=True)
+
+def _make_course(tmp: Path, assignment: str) -> Path:
+    from coursekit.paths import scratch_course
+
+    ag = scratch_course(tmp, [assignment])
+    subprocess.run(_coursekit(ag, "release"), cwd=tmp, check=True, capture_output=True)
     return ag
 
 
@@ -76,10 +79,10 @@ def _grade(tmp: Path, ag: Path, jobs: int) -> dict:
         db.unlink()
     env = dict(os.environ)
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, str(ag / "course.py"), "grade", "--jobs", str(jobs)], cwd=tmp,
+    out = subprocess.run(_coursekit(ag, "grade", "--jobs", str(jobs)), cwd=tmp,
                          env=env, capture_output=True, text=True)
     total = time.perf_counter() - t0
-    # the grading proper, as classgrade reports it: "N submission(s) in X s with J worker(s)"
+    # the grading proper, as coursekit.grade reports it: "N submission(s) in X s with J worker(s)"
     m = re.search(r"(\d+) submission\(s\) in ([\d.]+) s with", out.stdout)
     if not m:
         raise RuntimeError(f"grading did not report its time:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")

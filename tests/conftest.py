@@ -1,4 +1,5 @@
-"""Shared fixtures: paths of the repository, and the loud notice for skipped browser tests."""
+"""Shared fixtures: paths of the repository, the coursekit command line, and the loud notice for skipped
+browser tests."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "autograder"))  # course.py: the pipeline under test
 
 
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def coursekit(course_dir: Path, *args: str) -> list[str]:
+    """The command line ``coursekit --course COURSE_DIR ARGS`` with this interpreter."""
+    return [sys.executable, "-m", "coursekit", "--course", str(course_dir), *args]
 
 
 def chromium_path() -> str | None:

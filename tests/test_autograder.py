@@ -23,15 +23,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, coursekit
 from leaks import secret_lines  # tests/leaks.py
 
-import course
+from coursekit import masters, paths, report
 
 pytestmark = [pytest.mark.slow]
 
 # CONVBOOK_TEST_ASSIGNMENTS=01-continuous,... narrows a run while one set is being written.
-ASSIGNMENTS = [a for a in course.assignments()
+ASSIGNMENTS = [a for a in masters.assignments(paths.current())
                if a in os.environ.get("CONVBOOK_TEST_ASSIGNMENTS", a).split(",")]
 CELL_TIMEOUT = 15  # seconds; an infinite loop costs this per test cell that calls it
 CHEATS = {p.stem: importlib.import_module(f"cheats.{p.stem}")
@@ -99,10 +99,9 @@ STUDENTS = {
 def graded(tmp_path_factory):
     """Run the real pipeline once on the synthetic class; return what it produced."""
     top = tmp_path_factory.mktemp("course")
-    ag = course.scratch_course(top, ASSIGNMENTS)
+    ag = paths.scratch_course(top, ASSIGNMENTS)
     env = dict(os.environ, CONVBOOK_CELL_TIMEOUT=str(CELL_TIMEOUT), CONVBOOK_RECHECK_SECONDS="15")
-    py = [sys.executable, str(ag / "course.py")]
-    subprocess.run(py + ["release"], cwd=top, env=env, check=True, capture_output=True, text=True)
+    subprocess.run(coursekit(ag, "release"), cwd=top, env=env, check=True, capture_output=True, text=True)
 
     for a in ASSIGNMENTS:
         release_nb = nbformat.read(ag / "release" / a / f"{a}.ipynb", as_version=4)
@@ -134,7 +133,7 @@ def graded(tmp_path_factory):
             nbformat.write(nb, d / f"{a}.ipynb")
 
     t0 = time.perf_counter()
-    result = subprocess.run(py + ["grade", "--jobs", "2"], cwd=top, env=env, capture_output=True, text=True)
+    result = subprocess.run(coursekit(ag, "grade", "--jobs", "2"), cwd=top, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
     n_subs = len(ASSIGNMENTS) * (len(STUDENTS) + 2) + len(CHEATS)
     print(f"\nmake grade: {n_subs} submissions in {elapsed:.1f} s ({elapsed / n_subs:.1f} s each)")
@@ -250,7 +249,6 @@ def test_grades_csv_has_a_row_per_student_and_a_column_per_exercise(graded):
 
 
 def report_exercise(grade_id):
-    import report
     return report.exercise_of(grade_id)
 
 

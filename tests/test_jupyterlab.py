@@ -1,7 +1,7 @@
 """The student's path in JupyterLab, end to end, in a real headless Chromium.
 
 A module-scoped JupyterLab 4 (the venv's, as ``make lab`` starts it) serves a
-student workspace built by ``course.prepare_workspace`` in a temporary folder,
+student workspace built by ``coursekit.workspace.prepare_workspace`` in a temporary folder,
 on 127.0.0.1 with a random port and token.  Chromium (Debian's package, driven
 by Playwright; no browser is downloaded) then does what a student does:
 
@@ -45,14 +45,16 @@ import nbgrader
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import ROOT, chromium_path
-
-import course
+from conftest import ROOT, chromium_path, coursekit
+from coursekit import masters, paths
+from coursekit.config import venv_env
+from coursekit.workspace import prepare_workspace
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 SHOTS = ROOT / "_build" / "test-screenshots" / "jupyterlab"
-SETS = course.assignments()
+COURSE = paths.current()
+SETS = masters.assignments(COURSE)
 EXPLORER_LESSON = ("01-continuous", "rolling-up")  # its widget cell calls convbook.widgets.rolling_up_explorer
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -110,9 +112,8 @@ def _free_port() -> int:
 
 
 def _ensure_release() -> None:
-    if any(not (course.RELEASE / a / f"{a}.ipynb").exists() for a in SETS):
-        subprocess.run([sys.executable, str(course.HERE / "course.py"), "release"], check=True, cwd=ROOT,
-                       env={**os.environ, "PATH": f"{course.BIN}{os.pathsep}{os.environ.get('PATH', '')}"})
+    if any(not (COURSE.release / a / f"{a}.ipynb").exists() for a in SETS):
+        subprocess.run(coursekit(COURSE.dir, "release"), check=True, cwd=ROOT, env=venv_env())
 
 
 def _wait_until_serving(proc: subprocess.Popen, server: Lab) -> bool:
@@ -155,15 +156,14 @@ def lab(tmp_path_factory) -> Lab:
     _ensure_release()
     tmp = tmp_path_factory.mktemp("jupyterlab")
     workspace = tmp / "workspace"
-    course.prepare_workspace(workspace)
+    prepare_workspace(COURSE, workspace)
     # A private configuration, settings and layout: nothing of ~/.jupyter leaks in, nothing persists.
     settings = tmp / "lab-settings"
     notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True)
     # No "would you like news?" toast over the screenshots, and no fetch of news or updates from the internet.
     notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    env = {**os.environ,
-           "PATH": f"{course.BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    env = {**venv_env(),
            "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
            "JUPYTERLAB_SETTINGS_DIR": str(settings),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "lab-workspaces"),
@@ -172,7 +172,7 @@ def lab(tmp_path_factory) -> Lab:
     log = tmp / "jupyter-lab.log"
     for attempt in range(3):  # a free port can be taken by another process before the server binds it
         port, token = _free_port(), secrets.token_hex(16)
-        cmd = [str(course.BIN / "jupyter"), "lab", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+        cmd = [str(paths.BIN / "jupyter"), "lab", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
                "--no-browser", "--ServerApp.open_browser=False", f"--IdentityProvider.token={token}",
                f"--ServerApp.root_dir={workspace}", "--LabApp.news_url=None",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
@@ -351,7 +351,7 @@ def is_answer(c) -> bool:
 
 def solution_of(assignment: str, grade_id: str) -> str:
     """The course's own solution of an answer cell: the master's cell without the solution markers."""
-    for c in jupytext.read(course.SOURCE / assignment / f"{assignment}.md").cells:
+    for c in jupytext.read(COURSE.master(assignment)).cells:
         if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
             lines = [ln for ln in c.source.splitlines() if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
             return "\n".join(lines).rstrip("\n")

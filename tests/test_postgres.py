@@ -22,7 +22,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import course
+from conftest import coursekit
+from coursekit import paths
 
 pytestmark = [pytest.mark.slow]
 
@@ -71,7 +72,7 @@ def postgres(tmp_path_factory):
 
 def _machine(top: Path, students: dict) -> Path:
     """A copy of the course directory, as a grading machine would have it."""
-    ag = course.scratch_course(top, [ASSIGNMENT])
+    ag = paths.scratch_course(top, [ASSIGNMENT])
     for student, nb in students.items():
         d = ag / "submitted" / student / ASSIGNMENT
         d.mkdir(parents=True)
@@ -84,7 +85,7 @@ def test_two_machines_share_one_postgres_gradebook(postgres, tmp_path):
 
     first = _machine(tmp_path / "release-maker", {})
     env = dict(os.environ, CONVBOOK_GRADEBOOK_URL=postgres, CONVBOOK_CELL_TIMEOUT="6", CONVBOOK_RECHECK_SECONDS="15")
-    subprocess.run([sys.executable, str(first / "course.py"), "release"], cwd=first.parent, env=env,
+    subprocess.run(coursekit(first, "release"), cwd=first.parent, env=env,
                    check=True, capture_output=True, text=True)
     release = nbformat.read(first / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     master = nbformat.read(first / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
@@ -100,8 +101,7 @@ def test_two_machines_share_one_postgres_gradebook(postgres, tmp_path):
         shutil.copytree(first / "release", ag / "release")
         shutil.copy2(first / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", ag / "source" / ASSIGNMENT)
         machines.append(ag)
-    procs = [subprocess.Popen([sys.executable, str(ag / "course.py"), "grade", "--no-release", "--jobs", "1",
-                               "--shard", f"{k}/2"], cwd=ag.parent, env=env, stdout=subprocess.PIPE,
+    procs = [subprocess.Popen(coursekit(ag, "grade", "--no-release", "--jobs", "1", "--shard", f"{k}/2"), cwd=ag.parent, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
              for k, ag in enumerate(machines)]
     outs = [p.communicate(timeout=1500)[0] for p in procs]

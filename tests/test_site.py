@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, chromium_path
 from leaks import secret_lines
 
-import course
+from coursekit import masters, paths
 
 pytestmark = [pytest.mark.slow]
 
@@ -48,7 +48,7 @@ def test_every_toc_page_was_built(site):
 
 
 def test_exercise_pages_show_the_student_version_unexecuted(site):
-    for a in course.assignments():
+    for a in masters.assignments(paths.current()):
         html = (site / "chapters" / "exercises" / f"{a}.html").read_text()
         assert "NotImplementedError" in html
         assert 'class="cell_output' not in html, "an exercise page was executed"
@@ -59,7 +59,7 @@ def _lessons() -> dict[Path, str]:
     return {p: p.read_text() for p in sorted((ROOT / "chapters").rglob("*.md"))}
 
 
-@pytest.mark.parametrize("a", course.assignments())
+@pytest.mark.parametrize("a", masters.assignments(paths.current()))
 def test_site_leaks_no_solution_or_hidden_test(a, site):
     lesson_text = "\n".join(_lessons().values())
     # A line that a lesson teaches in the open (say `for i in range(len(a)):`) is public by design;
@@ -73,7 +73,7 @@ def test_site_leaks_no_solution_or_hidden_test(a, site):
             assert not leaked, f"{f.relative_to(site)} contains {leaked[:2]}"
 
 
-@pytest.mark.parametrize("a", course.assignments())
+@pytest.mark.parametrize("a", masters.assignments(paths.current()))
 def test_lessons_do_not_paste_a_solution(a):
     """No lesson holds three consecutive distinctive lines of a solution or hidden-test block."""
     import re as _re

@@ -1,4 +1,4 @@
-"""nbconvert preprocessors the course adds to nbgrader (see nbgrader_config.py)."""
+"""nbconvert preprocessors the course adds to nbgrader (named in ``autograder/nbgrader_config.py``)."""
 
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool

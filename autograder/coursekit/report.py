@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import base64
 import csv
+import dataclasses
 import html
 import io
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -175,3 +177,17 @@ th{{background:#eee}}img{{max-width:100%}}</style></head>
 </body></html>
 """
     path.write_text(page)
+
+
+def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdicts: dict) -> list[dict]:
+    """``grades.csv``, ``report.html`` and ``integrity.json`` in ``course_dir``; returns the disagreements."""
+    status = {key: "graded" for key in subs} | {k: f"NOT GRADED: {v}" for k, v in failures.items()}
+    scores = scores_from_gradebook(db_url, subs)
+    disagree = disagreements(scores, verdicts)
+    write_csv(course_dir / "grades.csv", subs, scores, status)
+    write_html(course_dir / "report.html", scores, status, flags, disagree, failures)
+    (course_dir / "integrity.json").write_text(json.dumps(
+        {"flags": [dataclasses.asdict(f) for f in flags], "disagreements": disagree,
+         "not_graded": [{"student": s, "assignment": a, "why": p} for (s, a), p in sorted(failures.items())]},
+        indent=1))
+    return disagree

@@ -32,7 +32,7 @@ the exercise's hidden tests and is removed from every generated notebook::
         return sp.simplify(got - expected) == 0
     ```
 
-Usage (internal): ``python recheck.py reference|student MASTER NOTEBOOK|- OUT``.
+Usage (internal): ``python -m coursekit.recheck reference|student MASTER NOTEBOOK|- OUT``.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ import tempfile
 from fractions import Fraction
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from . import audit
+
 TIME_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_SECONDS", "30"))
 MEMORY_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_MEMORY_MB", "4096")) * 2**20
 
@@ -188,7 +189,7 @@ def _run(mode: str, master: Path, notebook: Path | None):
     """Run one side in a fresh process; return (decoded JSON, error message or None)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
-        cmd = [sys.executable, str(Path(__file__).resolve()), mode, str(Path(master).resolve()),
+        cmd = [sys.executable, "-m", "coursekit.recheck", mode, str(Path(master).resolve()),
                str(Path(notebook).resolve()) if notebook else "-", str(out)]
         env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
         try:
@@ -264,9 +265,6 @@ def _child(mode: str, master: str, notebook: str, out: str) -> None:
     from IPython.core.interactiveshell import InteractiveShell
 
     from convbook.grading import forbid
-
-    sys.path.insert(0, str(HERE))
-    import audit
 
     forbidden = audit.forbidden_by_exercise(jupytext.read(master))
     shell = InteractiveShell.instance()

@@ -1,0 +1,80 @@
+"""The course's command line: masters -> notebooks -> release -> book, lab and grading.
+
+Usage (the Makefile calls these; each is also fine by hand, from any folder)::
+
+    coursekit masters          # jupytext masters -> source/<set>/<set>.ipynb
+    coursekit release          # masters + nbgrader generate_assignment
+    coursekit book-exercises   # release notebooks -> chapters/exercises/
+    coursekit lab              # JupyterLab on workspace/ (copies of the release)
+    coursekit audit            # the integrity audit of every submission
+    coursekit grade            # audit, autograde, re-check, feedback, grades.csv, report.html
+
+``python -m coursekit ...`` is the same.  The course is this repository's
+``autograder/`` unless ``--course DIR`` (or ``CONVBOOK_COURSE``) names another.
+
+One source of truth per exercise set: ``autograder/source/<set>/<set>.md``
+(jupytext MyST markdown with nbgrader cell metadata) holds the solutions and
+the visible and hidden tests.  Everything else is generated from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import grade, masters, release, workspace
+from .paths import ENV_VAR, CourseError, current
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coursekit", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--course", default=None,
+                        help=f"the course folder, holding nbgrader_config.py (default: {ENV_VAR}, "
+                             "or this repository's autograder/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("masters", help="build source/<set>/<set>.ipynb from the jupytext masters")
+    sub.add_parser("release", help="masters, then nbgrader generate_assignment for every set")
+    sub.add_parser("book-exercises", help="copy the release notebooks into chapters/exercises/")
+    lab = sub.add_parser("lab", help="JupyterLab on the student workspace")
+    lab.add_argument("--port", type=int, default=8888)
+    audit_p = sub.add_parser("audit", help="the integrity audit of every submission")
+    grade_p = sub.add_parser("grade", help="audit, autograde, re-check, feedback, grades.csv and report.html")
+    grade_p.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or os.cpu_count() or 1),
+                         help="parallel grading workers (default: JOBS or the number of cores)")
+    grade_p.add_argument("--no-release", action="store_true",
+                         help="use the existing release and gradebook entries (several machines sharing one "
+                              "gradebook: release once, then grade each shard with --no-release)")
+    for p in (audit_p, grade_p):
+        p.add_argument("--students", default=os.environ.get("STUDENTS") or None,
+                       help="comma-separated student ids or globs (default: STUDENTS, or everyone)")
+        p.add_argument("--shard", default=os.environ.get("SHARD") or None,
+                       help="K/N: only the K-th of N slices of the class (for several machines)")
+    return parser
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    if args.course:
+        os.environ[ENV_VAR] = os.path.abspath(args.course)  # inherited by the grading workers
+    try:
+        course = current()
+        if args.command == "masters":
+            masters.build_all(course)
+        elif args.command == "release":
+            release.release(course)
+        elif args.command == "book-exercises":
+            release.book_exercises(course)
+        elif args.command == "lab":
+            release.release(course)
+            workspace.lab(course, args.port)
+        elif args.command == "audit":
+            grade.audit_class(course, students=args.students, shard=args.shard)
+        elif args.command == "grade":
+            return grade.grade_class(course, jobs=args.jobs, students=args.students, shard=args.shard,
+                                     no_release=args.no_release)
+        return 0
+    except CourseError as exc:
+        print(f"coursekit: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,216 @@
+"""Grade a class: the audit, parallel workers, shards, the re-check and the report, with honest statuses.
+
+Each worker is one long-lived Python process holding nbgrader's API, so a
+submission costs one kernel launch plus its execution, not a fresh
+``nbgrader`` start-up (about 2 s of imports) as well.  Workers share one
+gradebook: SQLite by default, where nbgrader's short write transactions
+serialise on the database lock (the URL carries a generous busy timeout),
+or any SQLAlchemy URL such as PostgreSQL for several grading machines
+(``CONVBOOK_GRADEBOOK_URL``).  ``--students`` and ``--shard K/N`` pick a
+slice of the class, so the same command spreads over machines.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import multiprocessing as mp
+import os
+import sys
+import time
+import zlib
+
+from . import audit, masters, recheck, release, report
+from .config import db_url, load_config, nbgrader, venv_env
+from .paths import Course
+
+_API = None
+_COURSE: Course | None = None
+_INIT_SECONDS = 0.0
+_REFERENCES: dict = {}
+
+
+def submissions(course: Course) -> list[tuple[str, str]]:
+    """(student, set) for every folder ``submitted/<student>/<set>/``."""
+    found = []
+    if course.submitted.exists():
+        for student in sorted(p for p in course.submitted.iterdir() if p.is_dir()):
+            for assignment in sorted(p for p in student.iterdir() if p.is_dir()):
+                found.append((student.name, assignment.name))
+    return found
+
+
+def autograde_problem(course: Course, student: str, assignment: str, log: str) -> str | None:
+    """Why a submission could not be graded, or None when it was graded."""
+    import nbformat
+
+    expected = course.release / assignment
+    if not expected.exists():
+        return f"no such assignment {assignment!r} (known: {', '.join(masters.assignments(course))})"
+    sub_dir = course.submitted / student / assignment
+    if "Kernel died" in log or "DeadKernelError" in log:
+        return "the kernel died while running the notebook"
+    if "CellTimeoutError" in log and "Removing failed assignment" in log:
+        return "a cell timed out and nbgrader gave up on the notebook"
+    for nb_path in sorted(expected.glob("*.ipynb")):
+        if not (sub_dir / nb_path.name).exists():
+            return f"missing notebook {nb_path.name}"
+        graded = course.autograded / student / assignment / nb_path.name
+        if not graded.exists():
+            tail = " | ".join(line.strip() for line in log.strip().splitlines()[-3:])
+            return f"nbgrader produced no graded notebook for {nb_path.name} ({tail})"
+        nb = nbformat.read(graded, as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error" and out.get("ename") in {"DeadKernelError", "DeadKernel"}:
+                    return f"the kernel died while running {nb_path.name}"
+    return None
+
+
+def _worker_init(course: Course, references=None) -> None:
+    global _API, _COURSE, _INIT_SECONDS, _REFERENCES
+    t0 = time.perf_counter()
+    _COURSE, _REFERENCES = course, references or {}
+    os.chdir(course.dir)
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    config = load_config(course)
+    _API = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    _API.log.setLevel("WARNING")
+    _INIT_SECONDS = time.perf_counter() - t0
+
+
+def _grade_task(task):
+    """Autograde one submission and, if it was graded, write its feedback."""
+    student, assignment = task
+    t0 = time.perf_counter()
+    result = _API.autograde(assignment, student, force=True, create=True)
+    log = (result.get("log") or "") + "\n" + (result.get("error") or "")
+    problem = autograde_problem(_COURSE, student, assignment, log)
+    if problem is None and not result.get("success", False):
+        tail = " | ".join(line.strip() for line in log.strip().splitlines()[-3:])
+        problem = f"nbgrader could not grade it ({tail})"
+    t_grade = time.perf_counter() - t0
+    verdicts = None
+    if problem is None:
+        fb = _API.generate_feedback(assignment, student, force=True)
+        if not fb.get("success", False):
+            problem = "graded, but its feedback could not be generated"
+        if assignment in _REFERENCES:
+            master = _COURSE.master(assignment)
+            notebook = _COURSE.submitted / student / assignment / f"{assignment}.ipynb"
+            verdicts = recheck.recheck_submission(master, notebook, _REFERENCES[assignment])
+    return dict(student=student, assignment=assignment, problem=problem, seconds=time.perf_counter() - t0,
+                grade_seconds=t_grade, worker=os.getpid(), init_seconds=_INIT_SECONDS, recheck=verdicts)
+
+
+def select(subs, students: str | None = None, shard: str | None = None):
+    """The submissions of the chosen students: comma-separated globs, and/or shard 'K/N' (K from 0).
+
+    The shard of a student depends only on their id (a CRC32), so every
+    machine agrees on who is whose without talking to the others.
+
+    >>> subs = [("alice", "a1"), ("bob", "a1"), ("carol", "a1")]
+    >>> select(subs, students="a*,c*")
+    [('alice', 'a1'), ('carol', 'a1')]
+    >>> sorted(select(subs, shard="0/2") + select(subs, shard="1/2")) == sorted(subs)
+    True
+    """
+    chosen = list(subs)
+    if students:
+        patterns = [p.strip() for p in students.split(",") if p.strip()]
+        chosen = [s for s in chosen if any(fnmatch.fnmatchcase(s[0], p) for p in patterns)]
+    if shard:
+        try:
+            k, n = (int(v) for v in shard.split("/"))
+            if not 0 <= k < n:
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"shard must look like K/N with 0 <= K < N, got {shard!r}") from None
+        chosen = [s for s in chosen if zlib.crc32(s[0].encode()) % n == k]
+    return chosen
+
+
+def _bar(done: int, total: int, width: int = 30) -> str:
+    filled = int(width * done / total) if total else width
+    return "[" + "#" * filled + "." * (width - filled) + f"] {done}/{total}"
+
+
+def grade_all(course: Course, subs, jobs: int = 1, out=sys.stdout, references=None):
+    """Grade ``subs`` with ``jobs`` workers, printing a status line per submission.
+
+    Returns the list of per-submission results (dicts), in completion order.
+    """
+    results = []
+    if not subs:
+        return results
+    jobs = max(1, min(jobs, len(subs)))
+    ctx = mp.get_context("spawn")
+    t0 = time.perf_counter()
+    with ctx.Pool(jobs, initializer=_worker_init, initargs=(course, references)) as pool:
+        for k, r in enumerate(pool.imap_unordered(_grade_task, subs), 1):
+            results.append(r)
+            status = "graded" if r["problem"] is None else f"NOT GRADED: {r['problem']}"
+            print(f"{_bar(k, len(subs))} {r['student']}/{r['assignment']}: {status} "
+                  f"({r['seconds']:.1f} s)", file=out, flush=True)
+    wall = time.perf_counter() - t0
+    if results:
+        print(f"{len(results)} submission(s) in {wall:.1f} s with {jobs} worker(s): "
+              f"{60 * len(results) / wall:.1f} per minute", file=out, flush=True)
+    return results
+
+
+def audit_class(course: Course, students: str | None = None, shard: str | None = None) -> list:
+    """Print the integrity audit of the chosen submissions (it never changes a score)."""
+    release.ensure_release(course)
+    subs = select(submissions(course), students=students, shard=shard)
+    flags = audit.audit_class(course.dir, subs)
+    for f in flags:
+        print(f"FLAG {f}")
+    print(f"audit: {len(flags)} flag(s) in {len(subs)} submission(s)")
+    return flags
+
+
+def grade_class(course: Course, *, jobs: int, students: str | None = None, shard: str | None = None,
+                no_release: bool = False) -> int:
+    """Audit, autograde, re-check and report on the chosen submissions; 1 if any could not be graded."""
+    if no_release:
+        release.check_release(course)
+    else:
+        release.release(course)
+    subs = select(submissions(course), students=students, shard=shard)
+    if not subs:
+        print(f"no submissions found under {course.rel(course.submitted)}/<student>/<assignment>/"
+              + (f" for students={students!r} shard={shard!r}" if students or shard else ""))
+        return 1
+    os.environ.update(PATH=venv_env()["PATH"])  # the workers' nbgrader calls `alembic` by name
+
+    flags = audit.audit_class(course.dir, subs)
+    print(f"audit: {len(flags)} flag(s) (listed in the report; they never change a score)", flush=True)
+    references = {}
+    for a in sorted({a for _, a in subs}):
+        master = course.master(a)
+        if master.exists() and recheck.master_parts(master)[1]:
+            references[a] = recheck.reference_results(master)
+    print(f"re-check: reference answers computed for {len(references)} assignment(s)", flush=True)
+
+    print(f"grading {len(subs)} submission(s) with {jobs} worker(s)", flush=True)
+    results = grade_all(course, subs, jobs=jobs, references=references)
+    failures = {(r["student"], r["assignment"]): r["problem"] for r in results if r["problem"]}
+    verdicts = {(r["student"], r["assignment"]): r["recheck"] for r in results if r.get("recheck")}
+
+    disagree = report.write_all(course.dir, db_url(course), subs, failures, flags, verdicts)
+    nbgrader(course, "export", f"--CsvExportPlugin.to={course.dir / 'nbgrader-export.csv'}", "--log-level=WARN")
+    print(f"grades: {course.rel(course.dir / 'grades.csv')}; report: {course.rel(course.dir / 'report.html')}; "
+          f"feedback: {course.rel(course.feedback)}/")
+    print(f"graded {len(subs) - len(failures)} of {len(subs)} submission(s); {len(flags)} audit flag(s); "
+          f"{len(disagree)} re-check disagreement(s)")
+    for d in disagree:
+        print(f"  DISAGREE ({d['kind']}) {d['student']}/{d['assignment']} {d['exercise']}: nbgrader {d['nbgrader']}, "
+              f"re-check {d['recheck']}")
+    if failures:
+        print("\nThese submissions could not be graded (they are NOT zeros; look at them):")
+        for (student, assignment), problem in sorted(failures.items()):
+            print(f"  {student}/{assignment}: {problem}")
+        return 1
+    return 0
