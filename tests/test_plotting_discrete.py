@@ -1,10 +1,9 @@
-"""Tests of chapter 2's figures, animation and explorer (convbook._plotting_discrete,
-convbook._widgets_discrete): they build, and the numbers they draw are the convolution."""
+"""Tests of chapter 2's figures, animation and explorer (convbook.plotting.discrete,
+convbook.widgets.discrete): they build, and the numbers they draw are the convolution."""
 
 from __future__ import annotations
 
 import base64
-import doctest
 import re
 import sys
 
@@ -22,9 +21,10 @@ from hypothesis import strategies as st  # noqa: E402
 from matplotlib.animation import FuncAnimation  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from convbook import _plotting_discrete as pd  # noqa: E402
-from convbook import _widgets_discrete as wd  # noqa: E402
+from convbook.plotting import discrete as pd  # noqa: E402
+from convbook.widgets import discrete as wd  # noqa: E402
 from convbook import discrete, plotting  # noqa: E402
+from test_doctests import run_doctests  # noqa: E402
 
 MODES = ("full", "same", "valid")
 SMALL = dict(figsize=(5, 4), dpi=20)
@@ -58,7 +58,7 @@ sequences = st.lists(st.integers(-5, 5), min_size=1, max_size=9)
 
 @pytest.mark.parametrize("module", [pd, wd])
 def test_doctests(module):
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    result = run_doctests(module)
     assert result.attempted >= 10
     assert result.failed == 0
 

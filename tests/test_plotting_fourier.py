@@ -1,9 +1,8 @@
-"""Tests of the chapter 4 figures (convbook._plotting_fourier) and explorers (convbook._widgets_fourier)."""
+"""Tests of the chapter 4 figures (convbook.plotting.fourier) and explorers (convbook.widgets.fourier)."""
 
 from __future__ import annotations
 
 import base64
-import doctest
 import re
 import sys
 
@@ -19,11 +18,11 @@ from hypothesis import strategies as st  # noqa: E402
 from matplotlib.animation import FuncAnimation  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from convbook import _plotting_fourier as pf  # noqa: E402
-from convbook import _widgets_fourier as wf  # noqa: E402
 from convbook import discrete, fourier, plotting  # noqa: E402
-
-FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+from convbook.plotting import fourier as pf  # noqa: E402
+from convbook.plotting.fourier.cooley_tukey import _fmt_complex  # noqa: E402
+from convbook.widgets import fourier as wf  # noqa: E402
+from test_doctests import run_doctests  # noqa: E402
 
 
 def by_gid(fig, gid):
@@ -64,7 +63,7 @@ def bit_reverse(i, n):
 
 @pytest.mark.parametrize("module", [pf, wf])
 def test_doctests(module):
-    result = doctest.testmod(module, optionflags=FLAGS)
+    result = run_doctests(module)
     assert result.attempted >= 10
     assert result.failed == 0
 
@@ -326,7 +325,7 @@ def test_butterfly_figure_network_and_steps():
 
 
 def test_fmt_complex():
-    assert [pf._fmt_complex(z) for z in (4, -2 + 2j, 1j, -1j, 0, -0.0 - 0.001j, 1.5 - 0.25j)] == [
+    assert [_fmt_complex(z) for z in (4, -2 + 2j, 1j, -1j, 0, -0.0 - 0.001j, 1.5 - 0.25j)] == [
         "4", "-2+2i", "i", "-i", "0", "0", "1.5-0.25i"]
 
 

@@ -1,9 +1,8 @@
-"""Tests of chapter 5's figures, animations (convbook._plotting_nn) and explorer (convbook._widgets_nn)."""
+"""Tests of chapter 5's figures, animations (convbook.plotting.nn) and explorer (convbook.widgets.nn)."""
 
 from __future__ import annotations
 
 import base64
-import doctest
 import re
 
 import matplotlib
@@ -18,11 +17,12 @@ from hypothesis import strategies as st  # noqa: E402
 from matplotlib.animation import FuncAnimation  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from convbook import _plotting_nn as pn  # noqa: E402
-from convbook import _widgets_nn as wn  # noqa: E402
 from convbook import nn, plotting  # noqa: E402
-
-FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+from convbook.plotting import nn as pn  # noqa: E402
+from convbook.plotting.nn._common import DONE_COLOR, GROUP_COLORS  # noqa: E402
+from convbook.plotting.nn.equivariance_and_filters import DEFAULT_SETTINGS  # noqa: E402
+from convbook.widgets import nn as wn  # noqa: E402
+from test_doctests import run_doctests  # noqa: E402
 
 
 def patches(fig, gid, ax=0):
@@ -43,7 +43,7 @@ def image(fig, gid):
 
 @pytest.mark.parametrize("module", [pn, wn])
 def test_doctests(module):
-    result = doctest.testmod(module, optionflags=FLAGS)
+    result = run_doctests(module)
     assert result.failed == 0
     assert result.attempted >= 8
 
@@ -130,7 +130,7 @@ def test_conv_grid_figure_draws_the_padded_input_window_and_output():
     (window,) = patches(fig, "window")
     assert window.get_xy() == (4, 2) and (window.get_width(), window.get_height()) == (3, 3)
     colours = [p.get_facecolor() for p in patches(fig, "output")]
-    done = matplotlib.colors.to_rgba(pn.DONE_COLOR)
+    done = matplotlib.colors.to_rgba(DONE_COLOR)
     assert sum(c == done for c in colours) == 1 * 3 + 2                            # the cells before (1, 2)
     assert "output 3×3" in fig.axes[0].get_title()
 
@@ -242,7 +242,7 @@ def test_tensor_shapes_figure_states_and_draws_the_shapes():
         "bias: (K,) = (6,)",
     ]
     assert len(patches(fig, "x")) == 4 and len(patches(fig, "out")) == 6 and len(patches(fig, "w")) == 6 * 2
-    blue, orange = (matplotlib.colors.to_rgba(c) for c in pn.GROUP_COLORS[:2])
+    blue, orange = (matplotlib.colors.to_rgba(c) for c in GROUP_COLORS[:2])
     inputs = [p.get_facecolor() for p in patches(fig, "x")]
     assert inputs.count(blue) == 2 and inputs.count(orange) == 2       # two channels per group
     kernels = [p.get_facecolor() for p in patches(fig, "w")]
@@ -468,7 +468,7 @@ def test_conv_explorer_animation_sweeps_the_settings():
         assert np.allclose(image(fig, "output").get_array(), expected)
     assert frames_in(plotting.animation_html(anim)) == 3
     default = pn.conv_explorer_animation(img, np.ones((3, 3)), figsize=(2, 1), dpi=10)
-    assert frames_in(plotting.animation_html(default)) == len(pn.DEFAULT_SETTINGS) == 18
+    assert frames_in(plotting.animation_html(default)) == len(DEFAULT_SETTINGS) == 18
 
 
 @pytest.mark.parametrize("settings_, error, match", [

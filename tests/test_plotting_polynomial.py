@@ -1,9 +1,8 @@
-"""Tests of the chapter-3 pictures (convbook._plotting_polynomial) and explorer (_widgets_polynomial)."""
+"""Tests of the chapter-3 pictures (convbook.plotting.polynomial) and explorer (convbook.widgets.polynomial)."""
 
 from __future__ import annotations
 
 import base64
-import doctest
 import re
 from fractions import Fraction
 
@@ -19,12 +18,13 @@ from hypothesis import strategies as st  # noqa: E402
 from matplotlib.animation import FuncAnimation  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from convbook import _plotting_polynomial as pp  # noqa: E402
-from convbook import _widgets_polynomial as wp  # noqa: E402
 from convbook import plotting, polynomial  # noqa: E402
+from convbook.plotting import polynomial as pp  # noqa: E402
+from convbook.plotting._style import LINE_COLOR  # noqa: E402
+from convbook.widgets import polynomial as wp  # noqa: E402
+from test_doctests import run_doctests  # noqa: E402
 
 FAST = settings(max_examples=25, deadline=None)
-DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
 def texts_by_gid(fig, prefix=""):
@@ -60,7 +60,7 @@ def sum_value(text):
 
 @pytest.mark.parametrize("module", [pp, wp])
 def test_doctests(module):
-    result = doctest.testmod(module, optionflags=DOCTEST_FLAGS)
+    result = run_doctests(module)
     assert result.attempted >= 5
     assert result.failed == 0
 
@@ -114,7 +114,7 @@ def test_grid_highlight_and_fractions():
     fig = pp.multiplication_grid_figure(a, b, highlight=1, title="t")
     sums = texts_by_gid(fig, "sum")
     assert [sum_value(sums[f"sum {k}"]) for k in range(3)] == ["1/6", "4/3", "2"]
-    assert by_gid(fig, "diagonal 1").get_color() == plotting.LINE_COLOR
+    assert by_gid(fig, "diagonal 1").get_color() == LINE_COLOR
     gids = {artist.get_gid() for artist in fig.axes[0].get_children()}
     assert "diagonal 0" not in gids and "diagonal 2" not in gids   # only the highlighted line
     assert sums["sum 1"] and fig.axes[0].get_title() == "t"
@@ -265,7 +265,7 @@ def test_long_multiplication_figure_links_grid_and_carries():
     fig = pp.long_multiplication_figure(9876, 5432, step=4)
     grid, carries = fig.axes
     assert carries.get_title() == "carrying: 9876 × 5432 = 53646432"
-    assert by_gid(fig, "diagonal 3").get_color() == plotting.LINE_COLOR   # column 10^3 ...
+    assert by_gid(fig, "diagonal 3").get_color() == LINE_COLOR   # column 10^3 ...
     sums = texts_by_gid(fig, "sum")
     assert sum_value(sums["sum 3"]) == "100"                              # ... sums to 100
     texts = texts_by_gid(fig)

@@ -8,8 +8,10 @@ One module per chapter of the course:
 - :mod:`convbook.fourier`    -- DFT, FFT, FFT convolution, exact big-integer products (chapter 4)
 - :mod:`convbook.nn`         -- deep-learning "convolution", PyTorch semantics (chapter 5)
 
-plus :mod:`convbook.plotting` (figures and kernel-free animations),
-:mod:`convbook.widgets` (ipywidgets explorers) and :mod:`convbook.grading`
+plus two packages with one module per chapter, named as the chapter modules
+above -- :mod:`convbook.plotting` (figures and kernel-free animations, e.g.
+:mod:`convbook.plotting.discrete`) and :mod:`convbook.widgets` (ipywidgets
+explorers, e.g. :mod:`convbook.widgets.nn`) -- and :mod:`convbook.grading`
 (helpers used by the autograder's test cells).
 
 Submodules are imported lazily, so ``import convbook`` is cheap and does not

@@ -1,16 +1,17 @@
 """Interactive explorer (ipywidgets) of a conv2d layer, for chapter 5; it needs a live kernel.
 
-The page "Equivariance and image filters" of chapter 5 ends with
+The lesson "Translation equivariance and image filters"
+(``05-deep-learning/equivariance-and-filters``) of chapter 5 ends with
 :func:`conv2d_explorer`: choose a kernel (blur, sharpen, Sobel, ...) and move
 the stride, padding and dilation controls; the picture of
-:func:`convbook._plotting_nn.conv_explorer_figure` (the padded input with one
+:func:`convbook.plotting.nn.conv_explorer_figure` (the padded input with one
 window, the kernel, the output) is redrawn, and the output size is written
 out with the formula
 
 .. math:: H_{out} = \\left\\lfloor \\frac{H + p_{top} + p_{bottom} - d(k - 1) - 1}{s} \\right\\rfloor + 1 .
 
 The static book shows the same picture as a kernel-free animation,
-:func:`convbook._plotting_nn.conv_explorer_animation`; lesson cells that build
+:func:`convbook.plotting.nn.conv_explorer_animation`; lesson cells that build
 the explorer are tagged ``skip-execution`` and run in JupyterLab only.
 
 ipywidgets is an optional dependency, imported when the explorer is built
@@ -23,19 +24,22 @@ import html
 
 import numpy as np
 
-from . import _plotting_nn as pn
-from ._validation import check_int, describe
-from . import widgets as _widgets  # private helpers, looked up at call time (safe for re-exports)
+from convbook._validation import check_int, describe
+from convbook.plotting import nn as pn
+from convbook.plotting.nn._common import _out_size, _pads, _real_array
+
+from ._common import _ipywidgets, _png_output
 
 __all__ = ["conv2d_explorer"]
+
 
 PADDING_OPTIONS = (("valid", "valid"), ("same", "same"), ("0", 0), ("1", 1), ("2", 2), ("3", 3), ("4", 4))
 
 
 def _size_html(image_shape, kernel_shape, stride, padding, dilation):
     """The output size with the formula filled in, per dimension, as a little HTML."""
-    pads = pn._pads(padding, kernel_shape, (stride, stride), (dilation, dilation))
-    out = pn._out_size(image_shape, kernel_shape, (stride, stride), (dilation, dilation), pads)
+    pads = _pads(padding, kernel_shape, (stride, stride), (dilation, dilation))
+    out = _out_size(image_shape, kernel_shape, (stride, stride), (dilation, dilation), pads)
     parts = []
     for name, n, k, (a, b), o in zip(("H", "W"), image_shape, kernel_shape, pads, out):
         parts.append(f"{name}<sub>out</sub> = ⌊({n} + {a} + {b} − {dilation}·({k} − 1) − 1) / {stride}⌋ + 1"
@@ -47,7 +51,7 @@ def conv2d_explorer(image=None, kernels=None, *, kernel=None, stride=1, padding=
                     dpi=80):
     """Controls for kernel, stride, padding and dilation above the picture of one conv2d layer.
 
-    The picture is :func:`convbook._plotting_nn.conv_explorer_figure`: the
+    The picture is :func:`convbook.plotting.nn.conv_explorer_figure`: the
     input zero-padded as :func:`convbook.nn.conv2d` pads it (an integer
     padding on EACH side; ``'same'`` with the odd zero at the end), the
     window of the middle output position, the kernel (used as it is: a
@@ -60,10 +64,10 @@ def conv2d_explorer(image=None, kernels=None, *, kernel=None, stride=1, padding=
     ----------
     image : array_like, optional
         2-D real image (at most 256x256); default
-        ``convbook._plotting_nn.synthetic_scene(32)``.
+        ``convbook.plotting.nn.synthetic_scene(32)``.
     kernels : dict, optional
         ``{name: 2-D kernel}`` offered in the kernel menu (at most 15x15
-        each); default :func:`convbook._plotting_nn.standard_kernels`.
+        each); default :func:`convbook.plotting.nn.standard_kernels`.
     kernel : str, optional
         The name of the kernel shown first (default: the first one).
     stride : int, optional
@@ -104,12 +108,12 @@ def conv2d_explorer(image=None, kernels=None, *, kernel=None, stride=1, padding=
     convolution would move it right.  The picture is rendered to a PNG in the
     kernel and put in the ``Output`` widget's state, so the explorer works in
     JupyterLab and in a test without a frontend.  The static site shows
-    :func:`convbook._plotting_nn.conv_explorer_animation` instead.
+    :func:`convbook.plotting.nn.conv_explorer_animation` instead.
 
     Examples
     --------
-    >>> from convbook._widgets_nn import conv2d_explorer
-    >>> from convbook._plotting_nn import synthetic_scene
+    >>> from convbook.widgets.nn import conv2d_explorer
+    >>> from convbook.plotting.nn import synthetic_scene
     >>> explorer = conv2d_explorer(synthetic_scene(16), dpi=30)
     >>> menus, sliders, size, output = explorer.children
     >>> kernel, padding = menus.children
@@ -123,15 +127,15 @@ def conv2d_explorer(image=None, kernels=None, *, kernel=None, stride=1, padding=
     >>> "not allowed" in size.value, len(output.outputs)
     (True, 0)
     """
-    widgets = _widgets._ipywidgets()
-    image = pn.synthetic_scene(32) if image is None else pn._real_array("image", image, 2)
+    widgets = _ipywidgets()
+    image = pn.synthetic_scene(32) if image is None else _real_array("image", image, 2)
     if max(image.shape) > 256:
         raise ValueError(f"image must be at most 256x256, got shape {image.shape}.")
     if kernels is None:
         kernels = pn.standard_kernels()
     if not isinstance(kernels, dict) or not kernels:
         raise TypeError(f"kernels must be a non-empty dict {{name: 2-D kernel}}, got {describe(kernels)}.")
-    kernels = {str(name): pn._real_array(f"kernels[{name!r}]", k, 2) for name, k in kernels.items()}
+    kernels = {str(name): _real_array(f"kernels[{name!r}]", k, 2) for name, k in kernels.items()}
     for name, k in kernels.items():
         if max(k.shape) > 15:
             raise ValueError(f"kernels[{name!r}] must be at most 15x15, got shape {k.shape}.")
@@ -162,7 +166,7 @@ def conv2d_explorer(image=None, kernels=None, *, kernel=None, stride=1, padding=
             fig = pn.conv_explorer_figure(image, k, s, p, d, kernel_name=name, figsize=figsize, dpi=dpi)
         except ValueError as exc:
             return None, f"<b>not allowed</b>: {html.escape(str(exc))}", str(exc)
-        picture = _widgets._png_output(fig, f"conv2d with {name}, stride {s}, padding {p!r}, dilation {d}")
+        picture = _png_output(fig, f"conv2d with {name}, stride {s}, padding {p!r}, dilation {d}")
         return picture, text, None
 
     first, text, error = render(kernel, stride, padding, dilation)

@@ -1,18 +1,17 @@
 """The interactive explorer of chapter 2 (ipywidgets); it needs a live kernel.
 
-The "modes" lesson of chapter 2 ends with :func:`discrete_explorer`: boxes
-to type a signal and a kernel, a drop-down for numpy's mode ('full', 'same',
-'valid') and a slider for the kernel's position.  Each change redraws
-:func:`convbook._plotting_discrete.sliding_kernel_figure`: the flipped kernel
+The lesson "Full, same and valid" (``02-discrete/modes``) ends with
+:func:`discrete_explorer`: boxes to type a signal and a kernel, a drop-down
+for numpy's mode ('full', 'same', 'valid') and a slider for the kernel's
+position.  Each change redraws
+:func:`convbook.plotting.discrete.sliding_kernel_figure`: the flipped kernel
 ``v[n - k]`` over the zero-padded signal, the products ``a[k] v[n - k]`` and
 the output ``y[n] = sum_k a[k] v[n - k]`` so far.  The static book shows the
 same picture as a kernel-free animation,
-:func:`convbook._plotting_discrete.sliding_kernel_animation`, its static twin.
+:func:`convbook.plotting.discrete.sliding_kernel_animation`, its static twin.
 
 ipywidgets is an optional dependency, imported when an explorer is built
-(with a clear message if it is missing).  This private module backs the
-lessons of chapter 2; :mod:`convbook.widgets` re-exports
-:func:`discrete_explorer`.
+(with a clear message if it is missing).
 """
 
 from __future__ import annotations
@@ -21,11 +20,15 @@ import re
 
 import numpy as np
 
-from . import _plotting_discrete as pd
-from ._validation import check_choice, check_int, describe
-from .widgets import _check_bool, _check_options, _ipywidgets, _png_output
+from convbook import discrete
+from convbook._validation import check_choice, check_int, describe
+from convbook.plotting import discrete as pd
+from convbook.plotting.discrete._common import _MAX_SAMPLES, _floats, _fmt, _sequence
+
+from ._common import _check_bool, _check_options, _ipywidgets, _png_output
 
 __all__ = ["discrete_explorer", "parse_sequence"]
+
 
 _MODES = ("full", "same", "valid")
 _FIGURE_OPTIONS = {"figsize", "dpi"}
@@ -62,7 +65,7 @@ def parse_sequence(name: str, text: str) -> np.ndarray:
 
     Examples
     --------
-    >>> from convbook._widgets_discrete import parse_sequence
+    >>> from convbook.widgets.discrete import parse_sequence
     >>> parse_sequence("kernel", "[1, 0, -1]")
     array([ 1,  0, -1])
     >>> parse_sequence("signal", "0.5 2 1e1")
@@ -82,8 +85,8 @@ def parse_sequence(name: str, text: str) -> np.ndarray:
             raise ValueError(
                 f"{name}: {token!r} is not a number. Type numbers separated by commas, e.g. 1, 2, -1."
             )
-    if len(tokens) > pd._MAX_SAMPLES:
-        raise ValueError(f"{name}: at most {pd._MAX_SAMPLES} numbers for a readable picture, "
+    if len(tokens) > _MAX_SAMPLES:
+        raise ValueError(f"{name}: at most {_MAX_SAMPLES} numbers for a readable picture, "
                          f"got {len(tokens)}.")
     if all(_INTEGER.match(t) for t in tokens):
         values = [int(t) for t in tokens]
@@ -101,7 +104,7 @@ def discrete_explorer(signal, kernel, mode="full", position=0, *, continuous_upd
     """Type a signal and a kernel, pick a mode, slide the kernel: the convolution, step by step.
 
     Each state of the controls shows
-    :func:`convbook._plotting_discrete.sliding_kernel_figure`: the kernel
+    :func:`convbook.plotting.discrete.sliding_kernel_figure`: the kernel
     flipped and shifted, ``v[n - k]``, over the zero-padded signal ``a[k]``,
     the products ``a[k] v[n - k]``, and the outputs
 
@@ -154,12 +157,12 @@ def discrete_explorer(signal, kernel, mode="full", position=0, *, continuous_upd
     as it was.  The picture is rendered to a PNG in the kernel and stored in
     the ``Output`` widget, so it works in JupyterLab and in a test without a
     frontend; on a static page use
-    :func:`convbook._plotting_discrete.sliding_kernel_animation`, the
+    :func:`convbook.plotting.discrete.sliding_kernel_animation`, the
     explorer's static twin.
 
     Examples
     --------
-    >>> from convbook._widgets_discrete import discrete_explorer
+    >>> from convbook.widgets.discrete import discrete_explorer
     >>> explorer = discrete_explorer([1, 2, 3, 4], [1, 1], dpi=20)
     >>> (signal_box, kernel_box), (mode, slider) = [box.children for box in explorer.children[:2]]
     >>> slider.max, explorer.children[3].outputs[0]["data"]["text/plain"]
@@ -172,8 +175,8 @@ def discrete_explorer(signal, kernel, mode="full", position=0, *, continuous_upd
     "sliding kernel, mode='valid', position 2 (n = 3): y[n] = 7"
     """
     widgets = _ipywidgets()
-    signal = pd._sequence("signal", signal)
-    kernel = pd._sequence("kernel", kernel)
+    signal = _sequence("signal", signal)
+    kernel = _sequence("kernel", kernel)
     check_choice("mode", mode, _MODES)
     position = check_int("position", position, minimum=0)
     _check_bool("continuous_update", continuous_update)
@@ -187,9 +190,9 @@ def discrete_explorer(signal, kernel, mode="full", position=0, *, continuous_upd
         fig = pd.sliding_kernel_figure(state["signal"], state["kernel"], pos, mode_value,
                                        **figure_kwargs)
         start = pd.mode_window(state["signal"].size, state["kernel"].size, mode_value)[0]
-        value = pd._floats(pd.discrete.convolve(state["signal"], state["kernel"], mode_value))[pos]
+        value = _floats(discrete.convolve(state["signal"], state["kernel"], mode_value))[pos]
         text = (f"sliding kernel, mode='{mode_value}', position {pos} (n = {start + pos}): "
-                f"y[n] = {pd._fmt(value)}")
+                f"y[n] = {_fmt(value)}")
         return _png_output(fig, text)
 
     first = picture(mode, position)      # draws once: a bad position or option raises here

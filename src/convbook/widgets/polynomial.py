@@ -1,8 +1,9 @@
 """Interactive explorer (ipywidgets) for chapter 3: long multiplication, step by step.
 
-The lesson "Long multiplication is a convolution" shows the carries of
-``42 × 137`` as a kernel-free animation
-(:func:`convbook._plotting_polynomial.long_multiplication_animation`); its
+The lesson "Long multiplication is a convolution"
+(``03-polynomial/long-multiplication``) shows the carries of ``42 × 137`` as
+a kernel-free animation
+(:func:`convbook.plotting.polynomial.long_multiplication_animation`); its
 interactive twin, :func:`long_multiplication_explorer`, lets the reader type
 two numbers and a base and step through the carries with a slider.  Widget
 output needs a kernel, so lesson cells that build it are tagged
@@ -15,9 +16,11 @@ missing.
 
 from __future__ import annotations
 
-from . import _plotting_polynomial as pp
-from ._validation import check_int
-from .widgets import _ipywidgets, _png_output
+from convbook._validation import check_int
+from convbook.plotting import polynomial as pp
+from convbook.plotting.polynomial.long_multiplication import _long_multiplication_plan
+
+from ._common import _ipywidgets, _png_output
 
 __all__ = ["long_multiplication_explorer"]
 
@@ -26,7 +29,7 @@ def long_multiplication_explorer(x=42, y=137, *, base=10, step=0, figsize=(11.0,
     """Two number boxes, a base and a step slider above the long-multiplication picture.
 
     Each position of the slider shows
-    :func:`convbook._plotting_polynomial.long_multiplication_figure`: the grid
+    :func:`convbook.plotting.polynomial.long_multiplication_figure`: the grid
     of digit products ``x_i y_j`` with the anti-diagonal ``i + j = k`` of the
     current column highlighted, and the carrying of the column sums
 
@@ -77,11 +80,11 @@ def long_multiplication_explorer(x=42, y=137, *, base=10, step=0, figsize=(11.0,
     written the usual way, units on the right, in the carry table.  The
     picture is rendered to a PNG in the kernel and placed in the ``Output``
     widget's state, so it works without a frontend too.  The static twin is
-    :func:`convbook._plotting_polynomial.long_multiplication_animation`.
+    :func:`convbook.plotting.polynomial.long_multiplication_animation`.
 
     Examples
     --------
-    >>> from convbook._widgets_polynomial import long_multiplication_explorer
+    >>> from convbook.widgets.polynomial import long_multiplication_explorer
     >>> explorer = long_multiplication_explorer(42, 137, dpi=30)
     >>> (x_box, y_box, base_box), slider, output = explorer.children[0].children, *explorer.children[1:]
     >>> slider.min, slider.max, len(output.outputs)
@@ -100,7 +103,7 @@ def long_multiplication_explorer(x=42, y=137, *, base=10, step=0, figsize=(11.0,
     step = check_int("step", step, minimum=0)
 
     def steps_of(xv, yv, bv):
-        return pp._long_multiplication_plan(xv, yv, bv)[3] - 1
+        return _long_multiplication_plan(xv, yv, bv)[3] - 1
 
     last = steps_of(x, y, base)  # bad x, y raise here, before any widget is built
     if step > last:
@@ -140,4 +143,3 @@ def long_multiplication_explorer(x=42, y=137, *, base=10, step=0, figsize=(11.0,
     for control in (x_box, y_box, base_box, slider):
         control.observe(redraw, names="value")
     return widgets.VBox([widgets.HBox([x_box, y_box, base_box]), slider, output])
-

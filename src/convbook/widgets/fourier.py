@@ -1,18 +1,18 @@
 """Interactive explorers (ipywidgets) for chapter 4 (the FFT); they need a live kernel.
 
-- :func:`butterfly_explorer`: a slider that steps through the butterflies of
-  the radix-2 FFT of a short input, redrawing
-  :func:`convbook._plotting_fourier.butterfly_figure` with the values on the
-  wires after each one;
-- :func:`wraparound_explorer`: a slider for the transform length N of a
-  circular convolution, redrawing
-  :func:`convbook._plotting_fourier.wraparound_figure`, so the reader can
+- :func:`butterfly_explorer` (lesson ``04-fft/cooley-tukey``): a slider that
+  steps through the butterflies of the radix-2 FFT of a short input,
+  redrawing :func:`convbook.plotting.fourier.butterfly_figure` with the
+  values on the wires after each one;
+- :func:`wraparound_explorer` (lesson ``04-fft/linear-by-fft``): a slider for
+  the transform length N of a circular convolution, redrawing
+  :func:`convbook.plotting.fourier.wraparound_figure`, so the reader can
   watch the tail of the linear convolution wrap onto its head until N
   reaches ``M + N_v - 1``.
 
 The static book shows the same pictures as kernel-free animations
-(:func:`convbook._plotting_fourier.butterfly_animation` and
-:func:`convbook._plotting_fourier.wraparound_animation`): lesson cells that
+(:func:`convbook.plotting.fourier.butterfly_animation` and
+:func:`convbook.plotting.fourier.wraparound_animation`): lesson cells that
 build an explorer are tagged ``skip-execution`` and run in JupyterLab only.
 
 Conventions are numpy's (:math:`\\omega = e^{-2\\pi i/n}`, forward transform
@@ -23,9 +23,11 @@ explorer is built.
 
 from __future__ import annotations
 
-from . import _plotting_fourier as pf
-from .widgets import _check_bool, _check_options, _ipywidgets, _png_output
-from ._validation import check_int
+from convbook._validation import check_int
+from convbook.plotting import fourier as pf
+from convbook.plotting.fourier._common import _MAX_WRAP_LEN, _real_vector
+
+from ._common import _check_bool, _check_options, _ipywidgets, _png_output
 
 __all__ = ["butterfly_explorer", "wraparound_explorer"]
 
@@ -34,7 +36,7 @@ def butterfly_explorer(x=(1, 2, 3, 4, 0, 0, 0, 0), *, step=0, continuous_update=
     r"""A slider that steps through the butterflies of the radix-2 FFT of ``x``.
 
     Position t of the slider shows
-    :func:`convbook._plotting_fourier.butterfly_figure` with ``step=t``: the
+    :func:`convbook.plotting.fourier.butterfly_figure` with ``step=t``: the
     wires after t butterflies
     :math:`(a, b) \mapsto (a + \omega_m^k b, a - \omega_m^k b)`, the t-th in
     red, each computed value written by its node.  At the last position the
@@ -74,11 +76,11 @@ def butterfly_explorer(x=(1, 2, 3, 4, 0, 0, 0, 0), *, step=0, continuous_update=
     numpy's convention, :math:`\omega_m = e^{-2\pi i/m}`.  The picture is
     rendered to a PNG in the kernel, so the explorer works in JupyterLab and
     in a test without a frontend; the static twin is
-    :func:`convbook._plotting_fourier.butterfly_animation`.
+    :func:`convbook.plotting.fourier.butterfly_animation`.
 
     Examples
     --------
-    >>> from convbook._widgets_fourier import butterfly_explorer
+    >>> from convbook.widgets.fourier import butterfly_explorer
     >>> explorer = butterfly_explorer([1, 2, 3, 4], dpi=30)
     >>> slider, output = explorer.children
     >>> slider.min, slider.max, slider.value
@@ -110,7 +112,7 @@ def butterfly_explorer(x=(1, 2, 3, 4, 0, 0, 0, 0), *, step=0, continuous_update=
 def wraparound_explorer(a, v, *, n=None, continuous_update=False, **figure_kwargs):
     r"""A slider for the transform length N of a circular convolution of ``a`` and ``v``.
 
-    Each position shows :func:`convbook._plotting_fourier.wraparound_figure`:
+    Each position shows :func:`convbook.plotting.fourier.wraparound_figure`:
     the linear convolution :math:`y = a * v` (K = M + N_v - 1 outputs) and the
     circular convolution of length N computed by FFT,
     :math:`c_k = y_k + y_{k+N}`, whose first K - N outputs are corrupted by the
@@ -147,11 +149,11 @@ def wraparound_explorer(a, v, *, n=None, continuous_update=False, **figure_kwarg
     Notes
     -----
     True convolution; N is the total length after zero padding.  The static
-    twin is :func:`convbook._plotting_fourier.wraparound_animation`.
+    twin is :func:`convbook.plotting.fourier.wraparound_animation`.
 
     Examples
     --------
-    >>> from convbook._widgets_fourier import wraparound_explorer
+    >>> from convbook.widgets.fourier import wraparound_explorer
     >>> explorer = wraparound_explorer([1, 1, 1, 1], [1, 2, 3], dpi=30)
     >>> slider, output = explorer.children
     >>> slider.min, slider.max, slider.value
@@ -163,8 +165,8 @@ def wraparound_explorer(a, v, *, n=None, continuous_update=False, **figure_kwarg
     widgets = _ipywidgets("the chapter 4 explorers need")
     _check_options("wraparound_explorer", figure_kwargs, {"figsize", "dpi"})
     continuous_update = _check_bool("continuous_update", continuous_update)
-    a_arr = pf._real_vector("a", a, max_len=pf._MAX_WRAP_LEN)
-    v_arr = pf._real_vector("v", v, max_len=pf._MAX_WRAP_LEN)
+    a_arr = _real_vector("a", a, max_len=_MAX_WRAP_LEN)
+    v_arr = _real_vector("v", v, max_len=_MAX_WRAP_LEN)
     low = max(a_arr.shape[0], v_arr.shape[0])
     K = a_arr.shape[0] + v_arr.shape[0] - 1
     high = K + 4

@@ -1,71 +1,22 @@
-"""Interactive explorers (ipywidgets) for the lessons; they need a live kernel.
+"""The interactive explorer of chapter 1, for the lesson "Convolution as rolling up".
 
-Chapter 1 ends its "rolling up" lesson with :func:`rolling_up_explorer`: a
+Lesson ``01-continuous/rolling-up`` ends with :func:`rolling_up_explorer`: a
 slider for ``t`` that redraws :func:`convbook.plotting.rolling_up_figure`, so
 the reader can move the line ``x + y = t`` across ``U(x, y) = f(x) g(y)`` and
 watch ``g(t - x)`` slide across ``f(x)``.  The static book shows the same
 picture as a kernel-free animation (:func:`convbook.plotting.rolling_up_animation`):
 widget output needs a kernel and the widget JavaScript, so lesson cells that
 build an explorer are tagged ``skip-execution`` and run in JupyterLab only.
-
-ipywidgets is an optional dependency (``pip install convbook[widgets]``); it
-is imported when an explorer is built, with a clear message if it is missing.
-
-Later chapters' explorers live in one namespace per chapter, loaded on first
-use: ``widgets.discrete``, ``widgets.polynomial``, ``widgets.fourier`` and
-``widgets.nn`` (e.g. ``widgets.nn.conv2d_explorer``).
 """
 
 from __future__ import annotations
 
-import base64
-import importlib
-import io
+from convbook import plotting
+from convbook.plotting._style import _check_callable, _check_positive, _check_range, _check_real
 
-from . import plotting
-from ._validation import describe
+from ._common import _check_bool, _check_options, _ipywidgets, _png_output
 
-__all__ = ["rolling_up_explorer", "discrete", "polynomial", "fourier", "nn"]
-
-
-def _ipywidgets(who: str = "convbook.widgets needs"):
-    """Import ipywidgets, or say how to install it (``who`` starts the message)."""
-    try:
-        return importlib.import_module("ipywidgets")
-    except ImportError as exc:
-        raise ImportError(
-            f"{who} the package 'ipywidgets' (>= 8): install it with "
-            "`pip install ipywidgets` (or `pip install convbook[widgets]`), then restart "
-            "the kernel. The static animations of convbook.plotting need no extra package."
-        ) from exc
-
-
-def _check_options(func: str, options: dict, allowed) -> None:
-    """Refuse figure keywords that ``func`` does not know, listing the ones it does."""
-    unknown = sorted(set(options) - set(allowed))
-    if unknown:
-        raise TypeError(
-            f"{func} got an unexpected keyword argument {unknown[0]!r}. "
-            f"Acceptable figure options are {', '.join(sorted(allowed))}."
-        )
-
-
-def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {describe(value)}.")
-    return value
-
-
-def _png_output(fig, text: str) -> dict:
-    """A Jupyter ``display_data`` output holding ``fig`` as a PNG."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return {
-        "output_type": "display_data",
-        "data": {"image/png": data, "text/plain": text},
-        "metadata": {},
-    }
+__all__ = ["rolling_up_explorer"]
 
 
 def rolling_up_explorer(f, g, t_range=(-1, 3), *, t=None, step=None, continuous_update=False,
@@ -141,13 +92,13 @@ def rolling_up_explorer(f, g, t_range=(-1, 3), *, t=None, step=None, continuous_
     """
     widgets = _ipywidgets()
     for name, func in (("f", f), ("g", g)):
-        plotting._check_callable(name, func)
-    low, high = plotting._check_range("t_range", t_range)
+        _check_callable(name, func)
+    low, high = _check_range("t_range", t_range)
     _check_bool("continuous_update", continuous_update)
-    t = (low + high) / 2 if t is None else plotting._check_real("t", t)
+    t = (low + high) / 2 if t is None else _check_real("t", t)
     if not low <= t <= high:
         raise ValueError(f"t must lie in t_range = ({low:g}, {high:g}), got t = {t:g}.")
-    step = (high - low) / 100 if step is None else plotting._check_positive("step", step)
+    step = (high - low) / 100 if step is None else _check_positive("step", step)
     _check_options("rolling_up_explorer", figure_kwargs,
                    {"x_range", "y_range", "t_range", "conv", "n", "figsize", "dpi", "cmap"})
     figure_kwargs.setdefault("t_range", (low, high))
@@ -167,14 +118,3 @@ def rolling_up_explorer(f, g, t_range=(-1, 3), *, t=None, step=None, continuous_
 
     slider.observe(redraw, names="value")
     return widgets.VBox([slider, output])
-
-
-_CHAPTERS = {"discrete": "convbook._widgets_discrete", "polynomial": "convbook._widgets_polynomial",
-             "fourier": "convbook._widgets_fourier", "nn": "convbook._widgets_nn"}
-
-
-def __getattr__(name):
-    """Load a chapter's widgets namespace on first use (no import cycle, no start-up cost)."""
-    if name in _CHAPTERS:
-        return importlib.import_module(_CHAPTERS[name])
-    raise AttributeError(f"module 'convbook.widgets' has no attribute {name!r}")

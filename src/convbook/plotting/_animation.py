@@ -1,0 +1,148 @@
+"""Matplotlib animations as self-contained HTML: no kernel, nothing from another host.
+
+:func:`animation_html` (public as :func:`convbook.plotting.animation_html`)
+is how every lesson with an animation shows it in the static book: chapter
+1's "rolling up", chapter 2's "modes", chapter 3's "long multiplication",
+chapter 4's "linear convolution by FFT" and "the fast Fourier transform", and
+chapter 5's "stride, padding, dilation" and "equivariance and image filters".
+The Font Awesome icons of ``to_jshtml()`` become plain Unicode symbols
+(``_ICONS``), so the page loads no stylesheet from a CDN.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from matplotlib.animation import Animation
+
+from convbook._validation import check_choice, describe
+
+__all__ = ["animation_html"]
+
+
+# --------------------------------------------------------------------------
+# HTML animations without a kernel and without other hosts
+# --------------------------------------------------------------------------
+
+# Font Awesome icon -> text symbol.  U+FE0E asks for the text (not emoji) glyph.
+_ICONS = {
+    "fa-minus": "\u2212",                # slower
+    "fa-fast-backward": "\u275a\u25c0\ufe0e\u25c0\ufe0e",  # first frame
+    "fa-step-backward": "\u275a\u25c0\ufe0e",              # previous frame
+    "fa-play fa-flip-horizontal": "\u25c0\ufe0e",          # play backwards
+    "fa-pause": "\u275a\u275a",                            # pause
+    "fa-play": "\u25b6\ufe0e",                             # play
+    "fa-step-forward": "\u25b6\ufe0e\u275a",               # next frame
+    "fa-fast-forward": "\u25b6\ufe0e\u25b6\ufe0e\u275a",   # last frame
+    "fa-plus": "+",                                        # faster
+}
+_ICON_RE = re.compile(r'<i class="fa ([^"]*)"\s*>\s*</i>')
+_LINK_RE = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_IMG_RE = re.compile(r'<img id="(_anim_img[0-9a-f]*)"\s*>')
+_SLIDER_RE = re.compile(r'(<input id="_anim_slider[0-9a-f]*" type="range")')
+
+
+def _icon(match: re.Match) -> str:
+    classes = " ".join(match.group(1).split())
+    symbol = _ICONS.get(classes)
+    if symbol is None:  # an icon a future matplotlib adds: keep the button usable
+        symbol = "\u2022"
+    return f'<span aria-hidden="true">{symbol}</span>'
+
+
+def animation_html(anim, *, alt: str = "An animation: use the slider and the buttons below "
+                   "it to step through its frames.", default_mode: str = "loop") -> str:
+    """Turn a matplotlib animation into self-contained HTML that needs no kernel.
+
+    The HTML is ``anim.to_jshtml()`` (every frame embedded as a PNG, with a
+    frame slider and play buttons driven by a few lines of JavaScript) with
+    the one thing that reaches another host removed: the ``<link>`` to the
+    Font Awesome stylesheet on a CDN.  Its icons (``<i class="fa ...">``) are
+    replaced by plain Unicode symbols (``▶``, ``❚❚``, ``❚◀``, ...), so the
+    buttons still show.  The image gets an ``alt`` text and the slider an
+    ``aria-label``; every element id the JavaScript relies on is kept.  The
+    animation's figure is closed afterwards.
+
+    Parameters
+    ----------
+    anim : matplotlib.animation.Animation
+        The animation, e.g. from :func:`rolling_up_animation`.
+    alt : str, optional
+        Text alternative for the frames, for a screen reader.
+    default_mode : {'loop', 'once', 'reflect'}, optional
+        What the player does at the last frame.
+
+    Returns
+    -------
+    str
+        An HTML fragment; show it in a notebook with
+        ``IPython.display.HTML(animation_html(anim))``.
+
+    Raises
+    ------
+    TypeError
+        If ``anim`` is not a matplotlib animation, or ``alt`` is not a string.
+    ValueError
+        If ``default_mode`` is not one of the three modes.
+    RuntimeError
+        If the HTML still refers to another host (a future matplotlib
+        template), rather than silently shipping it.
+
+    Notes
+    -----
+    The frames are embedded, so the page weight grows with the number of
+    frames, the figure size and the dpi: keep animations to a few dozen frames
+    at a modest dpi.  matplotlib drops the frames beyond
+    ``rcParams['animation.embed_limit']`` (20 MB by default).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from matplotlib.figure import Figure
+    >>> from matplotlib.animation import FuncAnimation
+    >>> from convbook.plotting import animation_html
+    >>> fig = Figure(figsize=(2, 2), dpi=40)
+    >>> ax = fig.subplots()
+    >>> (line,) = ax.plot([0, 1], [0, 0])
+    >>> anim = FuncAnimation(fig, lambda k: line.set_ydata([0, k]), frames=3)
+    >>> page = animation_html(anim)
+    >>> "https://" in page or "http://" in page
+    False
+    >>> import re
+    >>> len(re.findall(r"frames\\[\\d+\\] = ", page))   # one embedded PNG per frame
+    3
+    >>> 'title="Play"' in page and 'type="range"' in page
+    True
+    """
+    if not isinstance(anim, Animation):
+        raise TypeError(f"anim must be a matplotlib.animation.Animation, got {describe(anim)}.")
+    if not isinstance(alt, str):
+        raise TypeError(f"alt must be a string, got {describe(alt)}.")
+    check_choice("default_mode", default_mode, ("loop", "once", "reflect"))
+    try:
+        text = anim.to_jshtml(default_mode=default_mode)
+    finally:
+        _close(getattr(anim, "_fig", None))
+    text = _LINK_RE.sub("", text)
+    text = _ICON_RE.sub(_icon, text)
+    text = _IMG_RE.sub(
+        lambda m: f'<img id="{m.group(1)}" alt="{html.escape(alt, quote=True)}">', text
+    )
+    text = _SLIDER_RE.sub(r'\1 aria-label="Frame"', text)
+    if "://" in text:
+        where = text.index("://")
+        raise RuntimeError(
+            "animation_html: the HTML from to_jshtml() still refers to another host near "
+            f"{text[max(0, where - 40): where + 40]!r}; update convbook.plotting for this matplotlib."
+        )
+    return text
+
+
+def _close(fig) -> None:
+    """Close ``fig`` if pyplot manages it (figures made here are not managed: no-op)."""
+    if fig is None:
+        return
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

@@ -1,0 +1,175 @@
+"""Colours, figure creation and the small validators that every chapter's figures share.
+
+- the colours of chapter 1's pictures (``F_COLOR``, ``G_COLOR``,
+  ``PRODUCT_COLOR``, ``V_COLOR``, ``LINE_COLOR``), which chapter 3's
+  multiplication grid reuses;
+- :func:`_check_real`, :func:`_check_positive`, :func:`_check_range`,
+  :func:`_check_cmap`, :func:`_check_figsize`: the arguments every figure
+  takes; :func:`_check_callable` and :func:`_evaluate`: the numeric functions
+  of chapter 1 (and its explorer);
+- :func:`_new_figure` and :func:`_figure_and_axes`: figures that are not
+  registered with pyplot and show themselves as PNGs in IPython;
+- :func:`_draw_heatmap`: the heat map of ``U(x, y) = f(x) g(y)`` (chapters 1
+  and 2).
+
+Private: the figure modules of every chapter and the explorers of
+:mod:`convbook.widgets` import from here; this module imports nothing of
+convbook but :mod:`convbook._validation`.
+"""
+
+from __future__ import annotations
+
+import io
+import numbers
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from convbook._validation import describe
+
+
+# Colours shared by every chapter-1 picture: f, g, their product (= U on the
+# line), the convolution V, and the line x + y = t.
+F_COLOR = "C0"
+G_COLOR = "C1"
+PRODUCT_COLOR = "C2"
+V_COLOR = "C4"
+LINE_COLOR = "#ff4d4d"
+
+
+# --------------------------------------------------------------------------
+# validation helpers (private)
+# --------------------------------------------------------------------------
+
+def _check_real(name: str, value) -> float:
+    """A finite real number (not a bool), returned as a float."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {describe(value)}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}.")
+    return value
+
+
+def _check_positive(name: str, value) -> float:
+    value = _check_real(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}.")
+    return value
+
+
+def _check_range(name: str, value) -> tuple[float, float]:
+    """A pair ``(low, high)`` of finite reals with ``low < high``."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise ValueError(f"{name} must be a pair (low, high) of real numbers, got {describe(value)}.")
+    low = _check_real(f"{name}[0]", value[0])
+    high = _check_real(f"{name}[1]", value[1])
+    if not low < high:
+        raise ValueError(f"{name} must satisfy low < high, got {describe(value)}.")
+    return low, high
+
+
+def _check_cmap(cmap):
+    """A colour map name known to matplotlib, or a Colormap."""
+    import matplotlib
+    from matplotlib.colors import Colormap
+
+    if isinstance(cmap, Colormap) or (isinstance(cmap, str) and cmap in matplotlib.colormaps):
+        return cmap
+    raise ValueError(
+        f"cmap={cmap!r} is not a matplotlib colour map. Acceptable values are a Colormap or a "
+        "name such as 'viridis', 'magma' or 'gray' (see matplotlib.colormaps)."
+    )
+
+
+def _check_callable(name: str, func) -> None:
+    if not callable(func):
+        hint = ""
+        if type(func).__module__.startswith("sympy"):
+            hint = (" For a sympy expression, pass sympy.lambdify(t, expr, 'numpy')"
+                    " (or convbook.continuous.to_numeric(expr, t)).")
+        raise TypeError(
+            f"{name} must be a callable that accepts a numpy array, got {describe(func)}.{hint}"
+        )
+
+
+def _evaluate(name: str, func, x: np.ndarray) -> np.ndarray:
+    """Call ``func(x)`` and return a finite float array of the shape of ``x``."""
+    try:
+        y = func(x)
+    except Exception as exc:  # a scalar-only function, a sympy object, ...
+        raise TypeError(
+            f"{name} must be vectorised over numpy arrays, but {name}(x) with x an array "
+            f"of shape {x.shape} raised {type(exc).__name__}: {exc}"
+        ) from None
+    try:
+        y = np.asarray(y)
+    except (TypeError, ValueError):
+        y = np.asarray(y, dtype=object)
+    if y.dtype.kind == "c":
+        if np.any(np.abs(y.imag) > 1e-12 * max(1.0, float(np.max(np.abs(y.real), initial=0.0)))):
+            raise ValueError(f"{name} must return real values, got complex values from {name}(x).")
+        y = y.real
+    if y.dtype.kind not in "biuf":
+        try:
+            y = y.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{name} must return numbers, got {describe(y)} from {name}(x)."
+            ) from None
+    try:
+        y = np.broadcast_to(y.astype(float), x.shape)
+    except ValueError:
+        raise ValueError(
+            f"{name}(x) must return an array of the shape of x, {x.shape}, got shape {y.shape}."
+        ) from None
+    if not np.all(np.isfinite(y)):
+        bad = x[~np.isfinite(y)]
+        raise ValueError(
+            f"{name} returned non-finite values (nan or inf), e.g. at x = {float(bad.flat[0]):g}."
+        )
+    return np.array(y, dtype=float)
+
+
+def _check_figsize(figsize) -> tuple[float, float]:
+    if not isinstance(figsize, (tuple, list)) or len(figsize) != 2:
+        raise ValueError(f"figsize must be a pair (width, height) in inches, got {describe(figsize)}.")
+    return (_check_positive("figsize[0]", figsize[0]), _check_positive("figsize[1]", figsize[1]))
+
+
+# --------------------------------------------------------------------------
+# Figures that are not registered with pyplot
+# --------------------------------------------------------------------------
+
+class _NotebookFigure(Figure):
+    """A Figure that shows itself as a PNG in IPython, with or without pyplot's inline backend."""
+
+    def _repr_png_(self):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        buffer = io.BytesIO()
+        FigureCanvasAgg(self).print_png(buffer)
+        return buffer.getvalue()
+
+
+def _new_figure(figsize, dpi) -> Figure:
+    return _NotebookFigure(figsize=figsize, dpi=dpi, layout="constrained")
+
+
+def _figure_and_axes(ax, figsize, dpi):
+    if ax is None:
+        fig = _new_figure(_check_figsize(figsize), _check_positive("dpi", dpi))
+        return fig, fig.subplots()
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {describe(ax)}.")
+    return ax.figure, ax
+
+
+def _draw_heatmap(ax, values, x_range, y_range, cmap):
+    image = ax.imshow(values, origin="lower", extent=(*x_range, *y_range), cmap=cmap,
+                      aspect="equal", interpolation="nearest", gid="U")
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    return image
