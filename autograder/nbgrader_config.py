@@ -33,10 +33,15 @@ c.CourseDirectory.ignore = [
 # A student who deletes or edits a test cell gets it back from the gradebook.
 c.OverwriteCells.add_missing_cells = True
 
-# An infinite loop costs seconds, not minutes: each cell is interrupted after
-# this long, that cell scores 0, and the rest of the notebook still runs.
-c.Execute.timeout = int(os.environ.get("CONVBOOK_CELL_TIMEOUT", "20"))
-c.Execute.interrupt_on_timeout = True
+# Student code runs only in the grading sandbox (coursekit.sandbox: bubblewrap, no network, no view of
+# the masters, the gradebook or other submissions, an unprivileged user, limits).  An infinite loop
+# costs seconds of CPU, not minutes: a cell that uses more than CONVBOOK_CELL_CPU seconds (20) of CPU
+# time is stopped, scores 0, and the rest of the notebook still runs.  CPU time, not wall time, so a
+# busy machine never changes a grade; nbgrader's wall-clock timeout stays as a backstop (10x) for a
+# cell that blocks.
+from coursekit import sandbox  # noqa: E402
+
+sandbox.configure(c)
 c.Execute.startup_timeout = 120
 
 # nbgrader scores any stderr output in a test cell as a failure.  A warning

@@ -91,7 +91,7 @@ def _grade(tmp: Path, ag: Path, jobs: int) -> dict:
 
 def main(quick: bool = False, students: int | None = None, assignment: str = "01-continuous") -> None:
     n = students or (4 if quick else 40)
-    os.environ.setdefault("CONVBOOK_CELL_TIMEOUT", "5")
+    os.environ.setdefault("CONVBOOK_CELL_CPU", "5")
     os.environ.setdefault("CONVBOOK_RECHECK_SECONDS", "15")
     launch = _kernel_launch_seconds()
     rows = []
@@ -107,7 +107,7 @@ def main(quick: bool = False, students: int | None = None, assignment: str = "01
             rows.append([jobs, n, r["wall"], 60 * n / r["wall"], r["wall"] * jobs / n, r["total"]])
     mix_text = ", ".join(f"{v} {k}" for k, v in mix.items())
     print_table(f"Grading a class of {n} ({mix_text}), {assignment}, cell timeout "
-                f"{os.environ['CONVBOOK_CELL_TIMEOUT']} s",
+                f"{os.environ['CONVBOOK_CELL_CPU']} s of CPU",
                 ["jobs", "submissions", "grading s", "per minute", "worker-s per submission", "whole command s"], rows,
                 note=f"speed-up with 2 jobs: {walls[1] / walls[2]:.2f}x (target >= 1.6x on 2 cores). "
                      f"Start-up per submission: one kernel launch, measured at {launch:.2f} s; the nbgrader "

@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.slow]
 # CONVBOOK_TEST_ASSIGNMENTS=01-continuous,... narrows a run while one set is being written.
 ASSIGNMENTS = [a for a in masters.assignments(paths.current())
                if a in os.environ.get("CONVBOOK_TEST_ASSIGNMENTS", a).split(",")]
-CELL_TIMEOUT = 15  # seconds; an infinite loop costs this per test cell that calls it
+CELL_CPU = 15  # CPU seconds; an infinite loop costs this per test cell that calls it
 CHEATS = {p.stem: importlib.import_module(f"cheats.{p.stem}")
           for p in sorted((ROOT / "tests" / "cheats").glob("*.py")) if p.stem != "__init__"}
 
@@ -100,7 +100,7 @@ def graded(tmp_path_factory):
     """Run the real pipeline once on the synthetic class; return what it produced."""
     top = tmp_path_factory.mktemp("course")
     ag = paths.scratch_course(top, ASSIGNMENTS)
-    env = dict(os.environ, CONVBOOK_CELL_TIMEOUT=str(CELL_TIMEOUT), CONVBOOK_RECHECK_SECONDS="15")
+    env = dict(os.environ, CONVBOOK_CELL_CPU=str(CELL_CPU), CONVBOOK_RECHECK_SECONDS="15")
     subprocess.run(coursekit(ag, "release"), cwd=top, env=env, check=True, capture_output=True, text=True)
 
     for a in ASSIGNMENTS:

@@ -105,7 +105,7 @@ def test_coursekit_layers_point_down():
     layers = [{"coursekit.cli", "coursekit.__main__"},
               {"coursekit.grade"}, {"coursekit.release", "coursekit.workspace"},
               {"coursekit.audit", "coursekit.recheck", "coursekit.report", "coursekit.masters",
-               "coursekit.preprocessors"},
+               "coursekit.preprocessors", "coursekit.sandbox", "coursekit._cell_cpu_limit"},
               {"coursekit.config"}, {"coursekit.paths"}, {"coursekit"}]
     rank = {m: i for i, layer in enumerate(layers) for m in layer}
     graph = import_graph("coursekit", PACKAGES["coursekit"])
@@ -127,3 +127,16 @@ def test_coursekit_docstrings(name):
     assert module.__doc__ and module.__doc__.strip(), f"{name} has no module docstring"
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0, f"{result.failed} doctest(s) failed in {name}"
+
+
+SMALL = [ROOT / "src" / "convbook" / "plotting", ROOT / "src" / "convbook" / "widgets", PACKAGES["coursekit"]]
+MAX_LINES = 600
+
+
+@pytest.mark.parametrize("top", SMALL, ids=lambda p: str(p.relative_to(ROOT)))
+def test_figure_widget_and_grading_modules_stay_small(top):
+    """A reader finds a figure by its lesson, and reads a grading module in one sitting."""
+    sizes = {str(p.relative_to(ROOT)): len(p.read_text().splitlines()) for p in top.rglob("*.py")}
+    assert sizes, top
+    big = {path: n for path, n in sizes.items() if n > MAX_LINES}
+    assert not big, f"split these modules where their figures or concerns form units: {big}"

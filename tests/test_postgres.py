@@ -84,7 +84,7 @@ def test_two_machines_share_one_postgres_gradebook(postgres, tmp_path):
     from test_autograder import STUDENTS, _student_notebook
 
     first = _machine(tmp_path / "release-maker", {})
-    env = dict(os.environ, CONVBOOK_GRADEBOOK_URL=postgres, CONVBOOK_CELL_TIMEOUT="6", CONVBOOK_RECHECK_SECONDS="15")
+    env = dict(os.environ, CONVBOOK_GRADEBOOK_URL=postgres, CONVBOOK_CELL_CPU="6", CONVBOOK_RECHECK_SECONDS="15")
     subprocess.run(coursekit(first, "release"), cwd=first.parent, env=env,
                    check=True, capture_output=True, text=True)
     release = nbformat.read(first / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)

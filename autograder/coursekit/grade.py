@@ -16,10 +16,11 @@ import fnmatch
 import multiprocessing as mp
 import os
 import sys
+import tempfile
 import time
 import zlib
 
-from . import audit, masters, recheck, release, report
+from . import audit, masters, recheck, release, report, sandbox
 from .config import db_url, load_config, nbgrader, venv_env
 from .paths import Course
 
@@ -66,9 +67,11 @@ def autograde_problem(course: Course, student: str, assignment: str, log: str) -
     return None
 
 
-def _worker_init(course: Course, references=None) -> None:
+def _worker_init(course: Course, references=None, tmp=None) -> None:
     global _API, _COURSE, _INIT_SECONDS, _REFERENCES
     t0 = time.perf_counter()
+    if tmp:
+        os.environ[sandbox.TMP_ENV] = tmp  # the sandbox's private folders, removed with the pool
     _COURSE, _REFERENCES = course, references or {}
     os.chdir(course.dir)
     from nbgrader.apps import NbGraderAPI
@@ -147,7 +150,8 @@ def grade_all(course: Course, subs, jobs: int = 1, out=sys.stdout, references=No
     jobs = max(1, min(jobs, len(subs)))
     ctx = mp.get_context("spawn")
     t0 = time.perf_counter()
-    with ctx.Pool(jobs, initializer=_worker_init, initargs=(course, references)) as pool:
+    with tempfile.TemporaryDirectory(prefix="coursekit-workers-") as tmp, \
+            ctx.Pool(jobs, initializer=_worker_init, initargs=(course, references, tmp)) as pool:
         for k, r in enumerate(pool.imap_unordered(_grade_task, subs), 1):
             results.append(r)
             status = "graded" if r["problem"] is None else f"NOT GRADED: {r['problem']}"
@@ -174,6 +178,7 @@ def audit_class(course: Course, students: str | None = None, shard: str | None =
 def grade_class(course: Course, *, jobs: int, students: str | None = None, shard: str | None = None,
                 no_release: bool = False) -> int:
     """Audit, autograde, re-check and report on the chosen submissions; 1 if any could not be graded."""
+    sandbox.check_available()  # student code runs nowhere else
     if no_release:
         release.check_release(course)
     else:

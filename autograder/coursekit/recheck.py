@@ -42,6 +42,7 @@ import contextlib
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -193,10 +194,14 @@ def _run(mode: str, master: Path, notebook: Path | None):
                str(Path(notebook).resolve()) if notebook else "-", str(out)]
         env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
         try:
-            proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=TIME_LIMIT + 30,
-                                  preexec_fn=_limit_resources if mode == "student" else None)
+            # the limit is CPU time (RLIMIT_CPU), for the reference too, so that a busy machine changes
+            # nothing; the wall-clock timeout is only a backstop for a process that blocks
+            proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True,
+                                  timeout=10 * TIME_LIMIT + 30, preexec_fn=_limit_resources)
         except subprocess.TimeoutExpired:
-            return None, f"ran out of time ({TIME_LIMIT} s)"
+            return None, f"blocked for {10 * TIME_LIMIT + 30} s without finishing"
+        if not out.exists() and proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            return None, f"ran out of CPU time ({TIME_LIMIT} s of CPU)"
         if not out.exists():
             tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
             return None, f"the process died ({tail[0][:200]})"
