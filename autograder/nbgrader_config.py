@@ -44,11 +44,16 @@ from coursekit import sandbox  # noqa: E402
 sandbox.configure(c)
 c.Execute.startup_timeout = 120
 
-# nbgrader scores any stderr output in a test cell as a failure.  A warning
-# (RuntimeWarning from numpy, DeprecationWarning, ...) is not a failure: drop
-# stderr streams that are warnings before grading.
-c.IgnorePattern.enabled = True
-c.IgnorePattern.pattern = r"(?m)^.*Warning: |^\s*warnings\.warn\("
+# nbgrader scores any stderr output in a test cell as a failure.  Output on stderr (a warning,
+# a logging message, print(..., file=sys.stderr)) is not a failure; an exception is.  The course's
+# StderrIsOutput takes the place of nbgrader's IgnorePattern: stderr becomes stdout, kept for the
+# feedback, and error outputs still fail.
+from nbgrader.converters.autograde import Autograde  # noqa: E402
+from nbgrader.preprocessors import IgnorePattern  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [
+    "coursekit.preprocessors.StderrIsOutput" if p is IgnorePattern else p
+    for p in Autograde.class_traits()["autograde_preprocessors"].default()]
 
 # Feedback: hidden tests never reach the student.  Their source lines are
 # cleared, and tracebacks are cut to the exception's last line so that no

@@ -81,14 +81,21 @@ def _student_notebook(release_nb, master_nb, change_first_answer=None, drop_firs
     return nb
 
 
+def _before_solution(code: str):
+    """A change of the first answer: ``code`` runs first, inside the answer's body, then the solution."""
+    return lambda src: _replace_solution(src, code + "\n" + "\n".join(
+        l[len(_marker_indent(src)):] for l in re.search(
+            r"### BEGIN SOLUTION\n(.*?)\n[ \t]*### END SOLUTION", src, flags=re.S).group(1).splitlines()))
+
+
 STUDENTS = {
     "solution": dict(),
     "wrong": dict(change_first_answer=lambda src: 'raise NotImplementedError()'),
     "loop": dict(change_first_answer=lambda src: _replace_solution(src, "while True:\n    pass")),
-    "warns": dict(change_first_answer=lambda src: _replace_solution(
-        src, "import warnings\nwarnings.warn(\"a student's warning\", RuntimeWarning)\n"
-        + "\n".join(l[len(_marker_indent(src)):] for l in re.search(
-            r"### BEGIN SOLUTION\n(.*?)\n[ \t]*### END SOLUTION", src, flags=re.S).group(1).splitlines()))),
+    "warns": dict(change_first_answer=_before_solution(
+        "import warnings\nwarnings.warn(\"a student's warning\", RuntimeWarning)")),
+    "logs": dict(change_first_answer=_before_solution(
+        "import logging, sys\nlogging.warning(\"a student's log line\")\nprint(\"debugging\", file=sys.stderr)")),
     "dead": dict(change_first_answer=lambda src: _strip_markers(src) + "\nimport os\nos._exit(1)\n"),
     "deleted-tests": dict(change_first_answer=lambda src: 'raise NotImplementedError()', drop_first_tests=True),
     "shadow": dict(),
@@ -205,6 +212,15 @@ def test_a_warning_does_not_cost_points(a, graded):
 
 
 @pytest.mark.parametrize("a", ASSIGNMENTS)
+def test_logging_and_stderr_do_not_cost_points(a, graded):
+    assert _auto_total(graded["scores"][(a, "logs")]) == _autograded_max(graded["scores"][(a, "solution")])
+    nb = nbformat.read(graded["ag"] / "autograded" / "logs" / a / f"{a}.ipynb", as_version=4)
+    texts = [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+             if o.get("output_type") == "stream"]
+    assert any("a student's log line" in t for t in texts), "the log line is kept for the feedback"
+
+
+@pytest.mark.parametrize("a", ASSIGNMENTS)
 def test_deleted_test_cells_are_restored_and_graded(a, graded):
     deleted = graded["scores"][(a, "deleted-tests")]
     wrong = graded["scores"][(a, "wrong")]
@@ -269,10 +285,10 @@ def _flags(graded, student):
 
 
 def test_honest_submissions_are_not_flagged(graded):
-    for student in ("solution", "wrong", "release", "warns", "loop", "deleted-tests"):
+    for student in ("solution", "wrong", "release", "warns", "logs", "loop", "deleted-tests"):
         assert not _flags(graded, student), _flags(graded, student)
     suspicious = {d["student"] for d in graded["integrity"]["disagreements"] if d["kind"] == "suspicious"}
-    assert not suspicious & {"solution", "wrong", "release", "warns", "deleted-tests"}, \
+    assert not suspicious & {"solution", "wrong", "release", "warns", "logs", "deleted-tests"}, \
         graded["integrity"]["disagreements"]
     everything = {d["student"] for d in graded["integrity"]["disagreements"]}
     assert not everything & {"solution", "release"}, graded["integrity"]["disagreements"]

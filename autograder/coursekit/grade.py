@@ -179,6 +179,7 @@ def grade_class(course: Course, *, jobs: int, students: str | None = None, shard
                 no_release: bool = False) -> int:
     """Audit, autograde, re-check and report on the chosen submissions; 1 if any could not be graded."""
     sandbox.check_available()  # student code runs nowhere else
+    load_config(course)  # a broken config fails here, once, not in every worker (a Pool respawns them forever)
     if no_release:
         release.check_release(course)
     else:
@@ -196,8 +197,12 @@ def grade_class(course: Course, *, jobs: int, students: str | None = None, shard
     for a in sorted({a for _, a in subs}):
         master = course.master(a)
         if master.exists() and recheck.master_parts(master)[1]:
-            references[a] = recheck.reference_results(master)
-    print(f"re-check: reference answers computed for {len(references)} assignment(s)", flush=True)
+            data, why = recheck.cached_reference_results(master, course.dir / "recheck-cache")
+            if data is None:
+                print(f"re-check: NO re-check for {a} in this run ({why})", flush=True)
+            else:
+                references[a] = data
+    print(f"re-check: reference answers ready for {len(references)} assignment(s)", flush=True)
 
     print(f"grading {len(subs)} submission(s) with {jobs} worker(s)", flush=True)
     results = grade_all(course, subs, jobs=jobs, references=references)

@@ -216,6 +216,38 @@ def reference_results(master: Path) -> dict:
     return data
 
 
+def _reference_key(master: Path) -> str:
+    """A hash of what the reference answers depend on: the master and convbook's sources."""
+    import hashlib
+
+    import convbook
+
+    h = hashlib.sha256(Path(master).read_bytes())
+    for src in sorted(Path(convbook.__file__).parent.rglob("*.py")):
+        h.update(src.name.encode() + src.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def cached_reference_results(master: Path, cache_dir: Path) -> tuple[dict | None, str | None]:
+    """(reference answers, None), computed once per content of the master and of convbook; or (None, why).
+
+    A failure never aborts a grading run: the caller grades without the
+    re-check for that set and says why.
+    """
+    path = Path(cache_dir) / f"{Path(master).stem}-{_reference_key(master)}.json"
+    if path.exists():
+        return json.loads(path.read_text()), None
+    try:
+        data = reference_results(master)
+    except RuntimeError as exc:
+        return None, str(exc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    tmp.replace(path)
+    return data, None
+
+
 def recheck_submission(master: Path, notebook: Path, expected: dict) -> dict:
     """{exercise: {'ok': bool, 'detail': str}} for one submitted notebook."""
     setup, specs = master_parts(master)
