@@ -51,7 +51,8 @@ from pathlib import Path
 
 from . import audit
 
-TIME_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_SECONDS", "30"))
+TIME_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_SECONDS", "30"))  # CPU seconds per process
+WALL_BACKSTOP = 30 * TIME_LIMIT + 60
 MEMORY_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_MEMORY_MB", "4096")) * 2**20
 
 
@@ -195,11 +196,12 @@ def _run(mode: str, master: Path, notebook: Path | None):
         env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
         try:
             # the limit is CPU time (RLIMIT_CPU), for the reference too, so that a busy machine changes
-            # nothing; the wall-clock timeout is only a backstop for a process that blocks
+            # nothing; the wall-clock timeout is only a backstop for a process that blocks.  30x, not 10x:
+            # at a load average of 10 on 2 cores, a 15 s CPU loop here took more than 180 s of wall time.
             proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True,
-                                  timeout=10 * TIME_LIMIT + 30, preexec_fn=_limit_resources)
+                                  timeout=WALL_BACKSTOP, preexec_fn=_limit_resources)
         except subprocess.TimeoutExpired:
-            return None, f"blocked for {10 * TIME_LIMIT + 30} s without finishing"
+            return None, f"blocked for {WALL_BACKSTOP} s without finishing"
         if not out.exists() and proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
             return None, f"ran out of CPU time ({TIME_LIMIT} s of CPU)"
         if not out.exists():
