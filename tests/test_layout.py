@@ -106,6 +106,7 @@ def test_coursekit_layers_point_down():
               {"coursekit.grade"}, {"coursekit.release", "coursekit.workspace"},
               {"coursekit.audit", "coursekit.recheck", "coursekit.report", "coursekit.masters",
                "coursekit.preprocessors", "coursekit.sandbox", "coursekit._cell_cpu_limit"},
+              {"coursekit.similarity", "coursekit.forbidden"},
               {"coursekit.config"}, {"coursekit.paths"}, {"coursekit"}]
     rank = {m: i for i, layer in enumerate(layers) for m in layer}
     graph = import_graph("coursekit", PACKAGES["coursekit"])

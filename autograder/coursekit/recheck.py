@@ -49,7 +49,7 @@ import tempfile
 from fractions import Fraction
 from pathlib import Path
 
-from . import audit
+from .forbidden import forbidden_by_exercise
 
 TIME_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_SECONDS", "30"))  # CPU seconds per process
 WALL_BACKSTOP = 30 * TIME_LIMIT + 60
@@ -305,7 +305,7 @@ def _child(mode: str, master: str, notebook: str, out: str) -> None:
 
     from convbook.grading import forbid
 
-    forbidden = audit.forbidden_by_exercise(jupytext.read(master))
+    forbidden = forbidden_by_exercise(jupytext.read(master))
     shell = InteractiveShell.instance()
     shell.run_cell(setup, store_history=False, silent=True)
     cases = {}
