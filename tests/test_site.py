@@ -101,6 +101,15 @@ def test_pages_reference_no_other_host_for_scripts_styles_or_fonts(site):
         assert "font-awesome" not in text and "maxcdn" not in text, page
 
 
+def test_site_root_has_a_favicon(site):
+    """Browsers ask for /favicon.ico on pages that name no icon (the root redirect): it must exist."""
+    from PIL import Image
+
+    with Image.open(site / "favicon.ico") as icon:
+        assert icon.format == "ICO"
+        assert icon.size == (32, 32)
+
+
 def test_mathjax_is_vendored(site):
     assert (site / "_static" / "mathjax" / "tex-chtml.js").exists()
     assert (site / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
@@ -141,8 +150,9 @@ def browser():
 def _visit(browser, url):
     """Load a page; return it with the requests, failures and console errors it caused."""
     page = browser.new_page()
-    log = {"requests": [], "failed": [], "console": [], "pageerrors": []}
+    log = {"requests": [], "failed": [], "console": [], "pageerrors": [], "status": []}
     page.on("request", lambda r: log["requests"].append(r.url))
+    page.on("response", lambda r: log["status"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.on("requestfailed", lambda r: log["failed"].append(f"{r.url} ({r.failure})"))
     page.on("console", lambda m: log["console"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log["pageerrors"].append(str(e)))
@@ -169,6 +179,7 @@ def test_page_loads_clean_in_chromium(rel, browser, served):
         foreign = [u for u in log["requests"] if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")]
         assert not foreign, f"requests to other hosts: {foreign}"
         assert not log["failed"], f"failed requests: {log['failed']}"
+        assert not log["status"], f"error responses: {log['status']}"
         assert not log["console"], f"console errors: {log['console']}"
         assert not log["pageerrors"], f"page errors: {log['pageerrors']}"
         assert "<title>" in html
