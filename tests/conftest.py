@@ -1,5 +1,5 @@
-"""Shared fixtures: paths of the repository, the coursekit command line, and the loud notice for skipped
-browser tests."""
+"""Shared fixtures: paths of the repository and the coursekit command line; and the rule that a skipped
+test is not a passing test (any skip fails the run, with the list of what was skipped and why)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,26 @@ def chromium_path() -> str | None:
     return None
 
 
+_SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    """Collect every skip (on the xdist controller, the workers' reports arrive here too)."""
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _SKIPPED.append(f"{report.nodeid}: {reason}")
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if chromium_path() is None:
-        terminalreporter.write_sep(
-            "!", "BROWSER TESTS SKIPPED: no chromium on PATH (`apt-get install chromium`; .ci/run does it)",
-            red=True, bold=True)
+    if _SKIPPED:
+        terminalreporter.write_sep("!", f"{len(_SKIPPED)} TESTS SKIPPED: a skip is not a pass", red=True, bold=True)
+        for line in _SKIPPED[:50]:
+            terminalreporter.write_line(f"  {line}")
+        if chromium_path() is None:
+            terminalreporter.write_line("  no chromium on PATH: `make test` installs it (tools/debian-packages.sh)")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    if _SKIPPED and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
