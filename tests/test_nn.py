@@ -682,7 +682,8 @@ def test_output_size_hand_values():
     (lambda: nn.output_size(8, 3, padding=-1), ValueError, r"padding must be an integer >= 0, got -1"),
     (lambda: nn.output_size(8, 3, dilation=0), ValueError, r"dilation must be an integer >= 1, got 0"),
     (lambda: nn.output_size(4, 3, dilation=2), ValueError,
-     r"dilated kernel \(d\*\(k-1\)\+1 = 5\) is longer than the padded input \(n \+ 2\*padding = 4\)"),
+     r"dilated kernel \(dilation\*\(kernel_size-1\)\+1 = 5\) is longer than the padded input "
+     r"\(n \+ 2\*padding = 4\)"),
     (lambda: nn.transposed_output_size(4, 3, stride=2, output_padding=2), ValueError,
      r"output_padding must be smaller than either stride or dilation, got output_padding=2, stride=2"),
     (lambda: nn.transposed_output_size(4, 3, output_padding=-1), ValueError,

@@ -25,7 +25,8 @@ What is here
   (a ``Piecewise`` in ``t`` where needed), computed piece by piece with
   closed-form antiderivatives, not by calling ``sympy.integrate`` on the whole
   definition (which returns unevaluated integrals, or runs for minutes, on
-  several textbook pairs).
+  several textbook pairs).  Dirac deltas (and their derivatives) are
+  convolved by the sifting property.
 * :func:`pieces` and :func:`support`: a piecewise signal as a list of
   intervals and formulas, and the interval where it lives.
 * :func:`to_numeric`: a numpy-vectorised callable for plotting.
@@ -38,11 +39,13 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
-from ._validation import as_numeric_array, check_choice, describe
+from ._validation import as_real_array, check_choice, check_real, check_size, describe
 
 __all__ = [
     "rect",
@@ -61,6 +64,10 @@ _oo = sp.oo
 # Functions of t that convolve cannot split into smooth pieces.
 _UNSUPPORTED = (sp.DiracDelta, sp.floor, sp.ceiling, sp.frac, sp.Mod)
 
+# Unevaluated operations: not a formula for a signal (sympy cannot substitute t - tau in
+# them, nor lambdify evaluate them).
+_UNEVALUATED = (sp.Integral, sp.Derivative, sp.Subs, sp.Sum, sp.Product, sp.Limit, sp.Order)
+
 
 # --------------------------------------------------------------------------
 # validation helpers (private)
@@ -68,13 +75,28 @@ _UNSUPPORTED = (sp.DiracDelta, sp.floor, sp.ceiling, sp.frac, sp.Mod)
 
 
 def _check_expr_arg(name: str, value) -> sp.Expr:
-    """``t`` of a constructor: any sympy expression (a Symbol, ``t - 1``, ...)."""
+    """``t`` of a constructor: any real sympy expression (a Symbol, ``t - 1``, ...)."""
     if isinstance(value, sp.Expr):
+        if value.has(sp.nan, sp.zoo, _oo, -_oo) or not _may_be_real(value):
+            raise ValueError(
+                f"{name} must be a real sympy Symbol or expression, such as sympy.Symbol('t', real=True) "
+                f"or t - 1, got {describe(value)}: a signal is compared with its edges (t < 1), which "
+                f"needs real values."
+            )
         return value
     raise TypeError(
         f"{name} must be a sympy Symbol or expression, such as sympy.Symbol('t', real=True) "
         f"or t - 1, got {describe(value)}."
     )
+
+
+def _may_be_real(value: sp.Expr) -> bool:
+    """False for an expression that is not real (``I*t``, ``1 + I``); True when it is or may be."""
+    if value.is_extended_real is False:
+        return False
+    if value.is_extended_real is None and value.has(sp.I):
+        return sp.im(value).is_zero is True
+    return True
 
 
 def _check_symbol(name: str, value) -> sp.Symbol:
@@ -123,7 +145,23 @@ def _check_signal(name: str, value) -> sp.Expr:
         )
     if value.has(sp.nan, sp.zoo, _oo, -_oo):
         raise ValueError(f"{name} must be finite, got {describe(value)}.")
+    _check_evaluated(name, value)
     return value
+
+
+def _check_evaluated(name: str, value: sp.Expr) -> None:
+    """Refuse unevaluated operations and undefined functions: they are not formulas."""
+    for node in sp.preorder_traversal(value):
+        if isinstance(node, _UNEVALUATED):
+            raise ValueError(
+                f"{name} holds the unevaluated {type(node).__name__} {_show(node)}: it is not a formula "
+                f"for a signal. Evaluate it first ({name}.doit()), or write the formula it stands for."
+            )
+        if isinstance(node, AppliedUndef):
+            raise ValueError(
+                f"{name} holds the undefined function {node}: sympy knows nothing about its values. "
+                f"Give the signal as a formula, e.g. rect(t) or sympy.exp(-t) * sympy.Heaviside(t)."
+            )
 
 
 def _check_param(name: str, value, *, positive: bool = False, allow_inf: bool = False) -> sp.Expr:
@@ -138,6 +176,11 @@ def _check_param(name: str, value, *, positive: bool = False, allow_inf: bool = 
         raise ValueError(f"{name} must be real, got {describe(value)}.")
     if not allow_inf and value.has(_oo, -_oo):
         raise ValueError(f"{name} must be finite, got {describe(value)}.")
+    if value.has(sp.Piecewise, sp.Heaviside, sp.DiracDelta) or value.atoms(sp.Rel) or value.atoms(AppliedUndef):
+        raise ValueError(
+            f"{name} must be a number or an expression in parameters (such as a positive symbol), "
+            f"not a signal, got {describe(value)}."
+        )
     if positive:
         if value.is_positive is False:
             raise ValueError(f"{name} must be positive, got {describe(value)}.")
@@ -407,6 +450,12 @@ def _kinks(expr, x):
     """Every point where a Piecewise / Heaviside / Abs / Max / Min / sign of ``expr`` may switch."""
     pts = []
     for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.DiracDelta) and node.has(x):
+            raise ValueError(
+                f"{node} is a distribution, not a function: it has no value at any point, hence no "
+                f"pieces. convolve accepts it (the sifting property: convolve(DiracDelta(t - c), g, t) "
+                f"== g(t - c))."
+            )
         if isinstance(node, _UNSUPPORTED) and node.has(x):
             raise ValueError(
                 f"{type(node).__name__} is not supported in a signal (got {node}): "
@@ -513,6 +562,14 @@ def _pieces(expr, x):
     return out
 
 
+def _named_pieces(name, expr, x):
+    """:func:`_pieces`, with the parameter's name in front of any error."""
+    try:
+        return _pieces(expr, x)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+
+
 def pieces(f, t) -> list[tuple]:
     r"""Split a piecewise signal into intervals and the smooth formula on each.
 
@@ -547,7 +604,9 @@ def pieces(f, t) -> list[tuple]:
     ValueError
         If a breakpoint or a condition cannot be decided (undeclared
         symbols), if a ``Piecewise`` has no piece for some ``t`` (add
-        ``(0, True)``), or if ``f`` holds ``DiracDelta``, ``floor``, ...
+        ``(0, True)``), or if ``f`` holds ``DiracDelta`` (a distribution: it
+        has no pieces; :func:`convolve` takes it), ``floor``, ..., an
+        unevaluated ``Integral`` or an undefined function.
 
     Notes
     -----
@@ -565,7 +624,7 @@ def pieces(f, t) -> list[tuple]:
     """
     t = _check_symbol("t", t)
     f = _check_signal("f", f)
-    return _pieces(f, t)
+    return _named_pieces("f", f, t)
 
 
 def support(f, t) -> sp.Set:
@@ -613,7 +672,7 @@ def support(f, t) -> sp.Set:
     """
     t = _check_symbol("t", t)
     f = _check_signal("f", f)
-    nonzero = [(lo, hi) for lo, hi, formula in _pieces(f, t) if not _is_zero(formula)]
+    nonzero = [(lo, hi) for lo, hi, formula in _named_pieces("f", f, t) if not _is_zero(formula)]
     if not nonzero:
         return sp.S.EmptySet
     return sp.Interval(nonzero[0][0], nonzero[-1][1])
@@ -723,17 +782,25 @@ def _integrate_term(term: _Term, tau, lo, hi):
             return anti.xreplace({tau: end})
 
         return at(hi, 1) - at(lo, -1)
-    # Gaussian-type term: A must be negative for the integral to exist on a half line.
-    negA = _sign(-sp.re(A), f"the quadratic coefficient of the integrand {term_expr}")
-    if negA <= 0:
-        raise _diverges(term_expr, "oo" if negA < 0 else "oo or -oo")
+    # Gaussian-type term.  On a finite interval the integrand is bounded, whatever the
+    # sign of A: the closed form below holds for every A != 0 (for A > 0, sqrt(-A) is
+    # imaginary and erf(i y) = i erfi(y)).  Only an infinite end needs e^{A tau^2} to decay:
+    # the support of the other factors (a box, say) is what makes the interval finite.
+    if lo in (_oo, -_oo) or hi in (_oo, -_oo):
+        negA = _sign(-sp.re(A), f"the quadratic coefficient of the integrand {term_expr}")
+        if negA <= 0:
+            raise _diverges(term_expr, hi if hi in (_oo, -_oo) else lo)
     m = -B / (2 * A)  # complete the square: A tau^2 + B tau = A (tau - m)^2 - B^2 / (4A)
     scale = coef * sp.exp(-(B**2) / (4 * A))
     # tau^k = sum_j binom(k, j) m^(k-j) u^j with u = tau - m, and
     # I_j(u) = int u^j e^{A u^2} du = E_j(u) e^{A u^2} + c_j erf(sqrt(-A) u), where
     # I_j = u^(j-1) e^{A u^2} / (2A) - (j-1)/(2A) I_(j-2),  I_0 = sqrt(pi)/(2 sqrt(-A)) erf(sqrt(-A) u),
     # I_1 = e^{A u^2} / (2A).  At u = +-oo the e^{A u^2} part vanishes and erf = +-1.
-    root = sp.sqrt(-A)
+    if sp.re(A).is_positive and sp.im(A).is_zero:
+        # e^{A u^2} grows (finite interval only): I_0 = sqrt(pi)/(2 sqrt(A)) erfi(sqrt(A) u), real.
+        root, special = sp.sqrt(A), sp.erfi
+    else:
+        root, special = sp.sqrt(-A), sp.erf
     u = sp.Dummy("u")
     E = [sp.Integer(0), 1 / (2 * A)]
     c = [sp.sqrt(sp.pi) / (2 * root), sp.Integer(0)]
@@ -747,7 +814,7 @@ def _integrate_term(term: _Term, tau, lo, hi):
             return sum(sp.binomial(k, j) * m ** (k - j) * sgn * c[j] for j in range(k + 1))
         w = end - m
         return sum(
-            sp.binomial(k, j) * m ** (k - j) * (E[j].subs(u, w) * sp.exp(A * w**2) + c[j] * sp.erf(root * w))
+            sp.binomial(k, j) * m ** (k - j) * (E[j].subs(u, w) * sp.exp(A * w**2) + c[j] * special(root * w))
             for j in range(k + 1)
         )
 
@@ -847,9 +914,12 @@ def convolve(f, g, t) -> sp.Expr:
     f, g : sympy.Expr or number
         Signals in ``t``: piecewise (``Piecewise`` with explicit intervals,
         ``Heaviside``, ``Abs``, ``Max``, ``Min``, ``sign``) with pieces made
-        of polynomials times exponentials ``exp(c*t)``, Gaussians, or
-        constants.  Python ints and floats are accepted (a constant signal);
-        strings are refused.
+        of polynomials times exponentials ``exp(c*t)``, Gaussians (or any
+        ``exp`` of a quadratic, such as ``exp(t**2)``, on a finite piece), or
+        constants; plus Dirac deltas ``c(t) * DiracDelta(alpha*t + beta, k)``
+        (derivatives included), with ``c`` smooth where the delta sits.
+        Python ints and floats are accepted (a constant signal); strings are
+        refused.
     t : sympy.Symbol
         The variable of ``f``, ``g`` and of the result.  It must range over
         the whole real line (no ``positive=True``); ``Symbol('t', real=True)``
@@ -873,13 +943,18 @@ def convolve(f, g, t) -> sp.Expr:
         If the integral diverges (e.g. ``1 * 1``, or pieces that grow like
         ``e^{t}`` where the other signal does not cut them off), if a sign
         needed to decide convergence or the order of breakpoints is unknown
-        (declare symbols ``positive=True``), or if a piece has no closed-form
-        integral.
+        (declare symbols ``positive=True``), if a piece has no closed-form
+        integral, if a signal holds an unevaluated ``Integral`` (or
+        ``Derivative``, ``Sum``, ...) or an undefined function ``f(t)``, or
+        a Dirac delta that is not of the form above (``DiracDelta(t**2)``,
+        a product of deltas, a delta where its factor jumps).
 
     Notes
     -----
     This is the *true* convolution (``g`` is flipped), not the
-    cross-correlation ``\int f(\tau) g(t + \tau) d\tau``.
+    cross-correlation ``\int f(t + \tau) g(\tau) d\tau`` (``g`` the kernel, read
+    forwards, conjugated if complex: what ``numpy.correlate(f, g)`` and a
+    deep-learning layer compute).
 
     The method, instead of handing the definition to ``sympy.integrate``:
     both signals are split into pieces (:func:`pieces`) at their breakpoints
@@ -910,6 +985,20 @@ def convolve(f, g, t) -> sp.Expr:
     are handed to ``sympy.integrate`` on finite intervals only (this may be
     slow); on infinite intervals they raise a ValueError.
 
+    On a finite interval ``e^{A tau^2 + B tau}`` is bounded whatever the sign
+    of ``A``: for ``A > 0`` (``exp(t**2) * rect(t)``, say) the integral is
+    written with ``erfi``, the imaginary error function.  Only an infinite
+    end needs ``A < 0``.
+
+    Dirac deltas use the sifting property,
+    ``(c delta^{(k)}(. - a)) * h = c h^{(k)}(t - a)``, with ``h^{(k)}`` the
+    derivative in the sense of distributions: a jump ``J`` of ``h^{(j)}`` at
+    ``b`` adds ``c J delta^{(k-1-j)}(t - a - b)``.  A delta's factor is
+    evaluated at the delta (``c(t) delta(t - a) = c(a) delta(t - a)``, and
+    the product rule for its derivatives), and ``delta(alpha t + beta)`` is
+    ``delta(t + beta/alpha) / |alpha|``.  The result may then hold deltas
+    itself (``delta * delta``, or a delta's derivative meeting a jump).
+
     References
     ----------
     .. [1] A. V. Oppenheim, A. S. Willsky, *Signals and Systems*, 2nd ed.,
@@ -928,13 +1017,44 @@ def convolve(f, g, t) -> sp.Expr:
     >>> v = convolve(gaussian(t, s1), gaussian(t, s2), t)
     >>> sp.simplify(v - gaussian(t, sp.sqrt(s1**2 + s2**2)))
     0
+
+    A delta shifts, its derivative differentiates (the jumps of the box
+    become deltas):
+
+    >>> convolve(sp.DiracDelta(t - 2), rect(t), t)
+    Piecewise((0, t < 2), (1, t < 3), (0, True))
+    >>> convolve(sp.DiracDelta(t, 1), rect(t), t)
+    DiracDelta(t) - DiracDelta(t - 1)
+
+    A growing Gaussian factor is fine on a finite piece:
+
+    >>> convolve(sp.exp(t**2) * rect(t), rect(t), t).args[1]
+    (sqrt(pi)*erfi(t)/2, t < 1)
     """
     t = _check_symbol("t", t)
     f = _check_signal("f", f)
     g = _check_signal("g", g)
+    f, f_deltas = _split_deltas("f", f, t)
+    g, g_deltas = _split_deltas("g", g, t)
+    fp = _named_pieces("f", f, t)
+    gp = _named_pieces("g", g, t)
+    values = _convolve_pieces(fp, gp, t)
+    if not f_deltas and not g_deltas:
+        return _assemble(values, t)
+    return _with_deltas(_assemble(values, t), fp, f_deltas, gp, g_deltas, t)
+
+
+def _assemble(values, t):
+    """[(hi, formula), ...] (the last hi is oo) -> ``Piecewise((V0, t < c1), ..., (Vn, True))``."""
+    if len(values) == 1:
+        return values[0][1]
+    args = [(value, t < hi) for hi, value in values[:-1]]
+    return sp.Piecewise(*args, (values[-1][1], True))
+
+
+def _convolve_pieces(fp, gp, t):
+    """The convolution of two signals given by their pieces, as [(hi, formula), ...]."""
     tau = sp.Dummy("tau", real=True)
-    fp = _pieces(f, t)
-    gp = _pieces(g, t)
     crit = _sorted_unique(
         [lo_f + lo_g for lo_f, _, _ in fp[1:] for lo_g, _, _ in gp[1:]], "breakpoint sums"
     )
@@ -966,10 +1086,125 @@ def convolve(f, g, t) -> sp.Expr:
             values[-1] = (hi, values[-1][1])
         else:
             values.append((hi, value))
-    if len(values) == 1:
-        return values[0][1]
-    args = [(value, t < hi) for hi, value in values[:-1]]
-    return sp.Piecewise(*args, (values[-1][1], True))
+    return values
+
+
+# --------------------------------------------------------------------------
+# Dirac deltas: the sifting property
+# --------------------------------------------------------------------------
+
+
+def _delta(point, order, t):
+    """The sympy distribution delta^(order)(t - point)."""
+    return sp.DiracDelta(t - point, order) if order else sp.DiracDelta(t - point)
+
+
+def _split_deltas(name, expr, t):
+    """``expr = regular + sum_i c_i delta^(k_i)(t - a_i)``: returns ``(regular, [(c_i, a_i, k_i)])``.
+
+    Each delta term must be ``coefficient(t) * DiracDelta(alpha*t + beta, k)`` with
+    ``alpha != 0``, the coefficient smooth at the point ``a = -beta/alpha``:
+    ``c(t) delta^(k)(t - a) = sum_j (-1)^j C(k, j) c^(j)(a) delta^(k-j)(t - a)`` and
+    ``delta^(k)(alpha (t - a)) = delta^(k)(t - a) / (|alpha| alpha^k)``.
+    """
+    if not expr.has(sp.DiracDelta):
+        return expr, []
+    regular, deltas = [], []
+    for term in sp.Add.make_args(sp.expand(expr)):
+        if not term.has(sp.DiracDelta):
+            regular.append(term)
+            continue
+        factors = sp.Mul.make_args(term)
+        found = [fac for fac in factors if isinstance(fac, sp.DiracDelta)]
+        coef = sp.Mul(*[fac for fac in factors if not isinstance(fac, sp.DiracDelta)])
+        if len(found) != 1 or coef.has(sp.DiracDelta):
+            raise ValueError(
+                f"{name}: cannot convolve the term {term}: a Dirac delta can only be added to a "
+                f"signal, or multiplied by a function of {t} (products of deltas, or deltas inside "
+                f"other functions, are not distributions that convolve knows)."
+            )
+        delta = found[0]
+        arg, order = delta.args[0], (int(delta.args[1]) if len(delta.args) > 1 else 0)
+        try:
+            poly = sp.Poly(arg, t)
+        except sp.PolynomialError:
+            poly = None
+        if poly is None or poly.degree() != 1 or any(c.has(t) for c in poly.all_coeffs()):
+            raise ValueError(
+                f"{name}: cannot convolve {delta}: the argument of DiracDelta must be linear in {t}, "
+                f"such as DiracDelta({t} - 1) or DiracDelta(2*{t}); got {arg}."
+            )
+        alpha, beta = poly.all_coeffs()
+        point = sp.simplify(-beta / alpha)
+        slope = _sign(alpha, f"the slope of the argument of {delta}")
+        scale = 1 / (slope * alpha * alpha**order)
+        if coef.has(t):
+            for kink in _kinks(coef, t):
+                if _sign(kink - point, f"comparing the breakpoint {kink} of {coef} with {point}") == 0:
+                    raise ValueError(
+                        f"{name}: cannot convolve {term}: {coef} jumps or bends at {t} = {point}, "
+                        f"where the delta sits, so the product has no definite weight."
+                    )
+            coef = _resolve(coef, t, point)
+        for j in range(order + 1):
+            weight = (-1) ** j * sp.binomial(order, j) * sp.diff(coef, t, j).subs(t, point) * scale
+            if weight.has(sp.nan, sp.zoo, _oo, -_oo):
+                raise ValueError(f"{name}: the weight of the delta in {term} is not finite: {weight}.")
+            if not _is_zero(weight):
+                deltas.append((weight, point, order - j))
+    return sp.Add(*regular), deltas
+
+
+def _derivative(pcs, t, k):
+    """The k-th derivative, in the sense of distributions, of a signal given by its pieces.
+
+    Returns the pieces of the classical derivative and the deltas of the jumps:
+    a jump J of the j-th derivative at b contributes J delta^(k-1-j)(t - b).
+    """
+    deltas = []
+    for j in range(k):
+        for (_, b, left), (_, _, right) in zip(pcs[:-1], pcs[1:]):
+            jump = sp.simplify(right.subs(t, b) - left.subs(t, b))
+            if jump.has(sp.nan, sp.zoo, _oo, -_oo):
+                raise ValueError(
+                    f"cannot differentiate the signal at {t} = {b} for a derivative of a Dirac delta: "
+                    f"it is infinite there ({left} | {right})."
+                )
+            if not _is_zero(jump):
+                deltas.append((jump, b, k - 1 - j))
+        pcs = [(lo, hi, sp.diff(formula, t)) for lo, hi, formula in pcs]
+    return pcs, deltas
+
+
+def _with_deltas(regular, fp, f_deltas, gp, g_deltas, t):
+    """Add the sifted terms: ``(c delta^(k)(. - a)) * h = c h^(k)(t - a)`` (h^(k) in the sense of distributions)."""
+    shifted = [regular]
+    weights = {}
+
+    def add_delta(c, point, order):
+        key = (point, order)
+        weights[key] = weights.get(key, 0) + c
+
+    for deltas, other_pieces, other_deltas in ((f_deltas, gp, g_deltas), (g_deltas, fp, [])):
+        for c, a, k in deltas:
+            pcs, jumps = _derivative(other_pieces, t, k)
+            values = [(hi, formula) for _, hi, formula in pcs]
+            shifted.append(c * _assemble(values, t).xreplace({t: t - a}))
+            for c2, b, m in jumps + [(c2, b, m + k) for c2, b, m in other_deltas]:
+                add_delta(c * c2, a + b, m)
+    total = sp.Add(*shifted)
+    if total.has(sp.Piecewise):  # one Piecewise again, with merged, tidied pieces
+        values = []
+        for _, hi, formula in _pieces(total, t):
+            value = _tidy(formula, t)
+            if values and _is_zero(values[-1][1] - value):
+                values[-1] = (hi, values[-1][1])
+            else:
+                values.append((hi, value))
+        total = _assemble(values, t)
+    else:
+        total = _tidy(total, t)
+    return total + sp.Add(*[sp.simplify(c) * _delta(p, m, t) for (p, m), c in weights.items() if not _is_zero(c)])
 
 
 # --------------------------------------------------------------------------
@@ -995,14 +1230,30 @@ def _numeric(name, expr, t):
             f"{name} must depend on {t} only, got the free symbols {names} in {describe(expr)}: "
             f"substitute numbers first, e.g. {name}.subs({{{sorted(extra, key=str)[0]}: 2}})."
         )
-    fn = sp.lambdify([t], expr, modules=_modules())
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.DiracDelta) and node.has(t):
+            what = "a derivative of the Dirac delta" if len(node.args) > 1 else "the Dirac delta"
+            raise ValueError(
+                f"{name} holds {node}, {what}: a distribution, not a function, so it has no "
+                f"numeric values to evaluate or to sum. For the exact convolution with it use "
+                f"continuous.convolve (sifting property: convolve(DiracDelta(t - c), g, t) == g(t - c))."
+            )
+    try:
+        fn = sp.lambdify([t], expr, modules=_modules())
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a warning of the probe is not a failure
+            np.asarray(fn(np.array([-1.0, 0.0, 0.5, 1.0])))  # probe: generated code that cannot run
+    except Exception as exc:  # noqa: BLE001 - any failure of the generated code is the expression's
+        raise ValueError(
+            f"{name} = {_show(expr)} cannot be evaluated numerically: numpy/scipy (through "
+            f"sympy.lambdify) have no numeric version of it ({type(exc).__name__}: {exc}). "
+            f"Evaluate it with sympy instead, e.g. {name}.subs({t}, 0.5).evalf()."
+        ) from None
 
     def numeric(x):
-        arr = as_numeric_array("x", x, allow_empty=True)
-        if arr.dtype.kind == "O":
-            arr = arr.astype(float)
+        arr = as_real_array("x", x, allow_empty=True)
         with np.errstate(all="ignore"):
-            out = np.asarray(fn(arr.astype(np.result_type(arr.dtype, float))))
+            out = np.asarray(fn(arr))
         return out + np.zeros(arr.shape)
 
     numeric.__doc__ = f"Vectorised {expr} as a function of {t}."
@@ -1034,9 +1285,13 @@ def to_numeric(expr, t):
     ------
     TypeError
         If ``t`` is not a sympy Symbol or ``expr`` not a sympy expression; and
-        (when called) if ``x`` does not hold numbers.
+        (when called) if ``x`` does not hold real numbers (complex ``x`` is
+        refused, not cut to its real part).
     ValueError
-        If ``expr`` has free symbols other than ``t``.
+        If ``expr`` has free symbols other than ``t``, holds a Dirac delta (a
+        distribution has no values), an unevaluated ``Integral`` or
+        ``Derivative``, an undefined function, or anything else that numpy
+        and scipy cannot evaluate (checked once, when ``F`` is built).
 
     Notes
     -----
@@ -1089,16 +1344,20 @@ def riemann_convolve(f, g, t, t_values, *, dx, lo, hi, method="vectorized"):
     Returns
     -------
     numpy.ndarray
-        The approximations, of the shape of ``t_values``.
+        The approximations, of the shape of ``t_values`` (complex when ``f``
+        or ``g`` is complex-valued, by both methods).
 
     Raises
     ------
     TypeError
         If ``t`` is not a sympy Symbol, ``f``/``g`` not sympy expressions,
-        ``t_values``/``dx``/``lo``/``hi`` not numbers.
+        ``t_values``/``dx``/``lo``/``hi`` not real numbers (complex values
+        are refused, not cut to their real part).
     ValueError
         If ``dx <= 0``, ``lo >= hi``, a value is not finite, ``method`` is
-        unknown, or ``f``/``g`` has free symbols besides ``t``.
+        unknown, ``f``/``g`` has free symbols besides ``t`` or cannot be
+        evaluated numerically (see :func:`to_numeric`: a Dirac delta, for
+        one), or ``dx`` is so small that the sum could not be held.
 
     Notes
     -----
@@ -1117,32 +1376,35 @@ def riemann_convolve(f, g, t, t_values, *, dx, lo, hi, method="vectorized"):
     method = check_choice("method", method, ("vectorized", "loops"))
     F = _numeric("f", f, t)
     G = _numeric("g", g, t)
-    tv = as_numeric_array("t_values", t_values, ndim=(0, 1)).astype(float)
+    tv = as_real_array("t_values", t_values, ndim=(0, 1)).astype(float)
     if not np.all(np.isfinite(tv)):
         raise ValueError(f"t_values must be finite, got {describe(t_values)}.")
-    numbers_ = {}
-    for name, value in (("dx", dx), ("lo", lo), ("hi", hi)):
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{name} must be a real number, got {describe(value)}.")
-        if not math.isfinite(float(value)):
-            raise ValueError(f"{name} must be finite, got {describe(value)}.")
-        numbers_[name] = float(value)
-    if numbers_["dx"] <= 0:
+    dx_, lo_, hi_ = check_real("dx", dx), check_real("lo", lo), check_real("hi", hi)
+    if dx_ <= 0:
         raise ValueError(f"dx must be positive, got {describe(dx)}.")
-    if numbers_["lo"] >= numbers_["hi"]:
+    if lo_ >= hi_:
         raise ValueError(f"lo must be < hi, got lo={lo!r} and hi={hi!r}.")
-    lo_, hi_ = numbers_["lo"], numbers_["hi"]
-    n = max(1, round((hi_ - lo_) / numbers_["dx"]))
+    cells = (hi_ - lo_) / dx_
+    if not math.isfinite(cells) or cells > 2**62:
+        raise ValueError(
+            f"dx={dx!r} is too small for the range lo={lo!r} .. hi={hi!r}: (hi - lo) / dx = {cells:g} cells, "
+            f"more than an array can have."
+        )
+    n = max(1, round(cells))
+    # the vectorized sum forms a len(t_values) x n matrix; the loops only the n points
+    check_size("dx", dx, (tv.size, n) if method == "vectorized" else (n,), what="a Riemann sum")
     h = (hi_ - lo_) / n
     x = lo_ + (np.arange(n) + 0.5) * h
     flat = tv.reshape(-1)
     if method == "loops":
-        out = np.empty(flat.shape)
-        for i, ti in enumerate(flat):
+        sums = []
+        for ti in flat:
             total = 0.0
             for xn in x:
-                total += float(F(xn)) * float(G(ti - xn)) * h
-            out[i] = total
+                # .item(): a Python float, or a complex for a complex-valued signal (never dropped)
+                total += F(xn).item() * G(ti - xn).item() * h
+            sums.append(total)
+        out = np.array(sums, dtype=np.result_type(F(x[:1]), G(flat[:1] - x[:1])))
     else:
         out = G(flat[:, None] - x[None, :]) @ F(x) * h
     return out.reshape(tv.shape)

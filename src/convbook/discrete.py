@@ -50,7 +50,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from convbook._validation import as_numeric_array, check_choice, check_int, describe
+from convbook._validation import MAX_SIZE, as_numeric_array, check_choice, check_int, check_size, describe
 
 try:  # The C kernel that numpy.convolve and numpy.correlate call.  Calling it
     # directly skips numpy's Python wrapper (~0.3 us), which matters for the
@@ -837,7 +837,8 @@ def _fold(y, n):
     return out
 
 
-def _check_period(n, M, N):
+def _check_period(n, M, N, dtype):
+    """The period n of a circular convolution: None (max(M, N)) or an int that an output can have."""
     if n is None:
         return max(M, N)
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
@@ -847,7 +848,9 @@ def _check_period(n, M, N):
             f"n must be None or an integer >= max(len(a), len(v)) = {max(M, N)}, got {describe(n)}: "
             "circular convolution pads both inputs with zeros to length n, it does not truncate them."
         )
-    return int(n)
+    n = check_int("n", n, minimum=max(M, N), maximum=MAX_SIZE)
+    check_size("n", n, (n,), dtype, what="an output")
+    return n
 
 
 def circular_convolve(a, v, n=None, method="auto"):
@@ -877,7 +880,8 @@ def circular_convolve(a, v, n=None, method="auto"):
     Raises
     ------
     ValueError
-        `n` smaller than ``max(M, N)``; bad `method`; empty or 2-D inputs.
+        `n` smaller than ``max(M, N)``, or so large that no array (or not this
+        machine's memory) can hold the output; bad `method`; empty or 2-D inputs.
     TypeError
         `n` not an integer; inputs that are not numbers.
 
@@ -900,7 +904,7 @@ def circular_convolve(a, v, n=None, method="auto"):
     """
     check_choice("method", method, _METHODS)
     a, v, kind = _prepare_1d(a, v)
-    n = _check_period(n, len(a), len(v))
+    n = _check_period(n, len(a), len(v), a.dtype)
     if kind == "q":
         (a, da), (v, dv) = _scale_rationals(a), _scale_rationals(v)
         return _rational_result(_fold(_core(a, v, "i", "full", method), n), da * dv)
@@ -1061,7 +1065,11 @@ def circular_convolve_loops(a, v, n=None):
     Notes
     -----
     The index ``(i - k) mod n`` wraps around: what leaves the period on the
-    right comes back on the left.  O(n**2) Python operations.
+    right comes back on the left.  The terms where ``a[k]`` or
+    ``v[(i - k) mod n]`` is one of the padding zeros are skipped: they add
+    nothing (and skipping them keeps an ``inf`` or ``nan`` of the inputs
+    where :func:`circular_convolve` puts it, instead of ``0 * inf = nan``
+    everywhere).  O(n M) Python operations.
 
     Examples
     --------
@@ -1070,15 +1078,16 @@ def circular_convolve_loops(a, v, n=None):
     array([4, 3, 5])
     """
     a, v, kind = _prepare_1d(a, v)
-    n = _check_period(n, len(a), len(v))
+    n = _check_period(n, len(a), len(v), a.dtype)
     A, V, finish = _python_values(a, v, kind)
-    A = A + [0] * (n - len(A))
-    V = V + [0] * (n - len(V))
+    M, N = len(A), len(V)
     out = []
     for i in range(n):
         total = 0
-        for k in range(n):
-            total += A[k] * V[(i - k) % n]
+        for k in range(M):  # a[k] = 0 for k >= M: those terms are skipped (as 0 * inf would be nan)
+            j = (i - k) % n
+            if j < N:  # v[j] = 0 for j >= N
+                total += A[k] * V[j]
         out.append(total)
     return finish(out)
 
@@ -1091,7 +1100,9 @@ def circular_convolve_loops(a, v, n=None):
 def _prepare_matrix_args(a, n, mode):
     check_choice("mode", mode, _MODES)
     a, _ = _operand("a", a, 1)
-    n = check_int("n", n, minimum=1)
+    n = check_int("n", n, minimum=1, maximum=MAX_SIZE)
+    _, rows = _window(len(a), n, mode)
+    check_size("n", n, (rows, n), a.dtype, what="a matrix")
     return a, n
 
 
@@ -1121,7 +1132,9 @@ def convolution_matrix(a, n, mode="full"):
     Raises
     ------
     ValueError
-        Unknown `mode`; `a` empty or not 1-D; `n` < 1.
+        Unknown `mode`; `a` empty or not 1-D; `n` < 1, or so large that the
+        matrix could not be held (more elements than a numpy array can have,
+        or more bytes than this machine's memory).
     TypeError
         `n` not an integer; `a` not numeric.
 

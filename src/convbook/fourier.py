@@ -35,7 +35,7 @@ from typing import NamedTuple
 import numpy as np
 
 from convbook import _fft
-from convbook._validation import as_numeric_array, check_choice, check_int, describe
+from convbook._validation import MAX_SIZE, as_numeric_array, check_choice, check_int, describe, memory_bytes
 
 __all__ = [
     "dft_matrix",
@@ -161,7 +161,7 @@ def dft_matrix(n):
     n = check_int("n", n, minimum=1)
     if n > _DFT_MATRIX_MAX:
         raise ValueError(
-            f"n must be an integer between 1 and {_DFT_MATRIX_MAX} for dft_matrix, got {n}. "
+            f"n must be an integer between 1 and {_DFT_MATRIX_MAX} for dft_matrix, got {describe(n)}. "
             "Use dft() or fft() to transform long vectors without forming the matrix."
         )
     return _fft.dft_matrix_cached(n).copy()
@@ -883,7 +883,9 @@ def from_limbs(coefficients, limb_bits):
         If the coefficients are not integers, or ``limb_bits`` is not an
         integer.
     ValueError
-        If ``coefficients`` is empty or not 1-D, or ``limb_bits < 1``.
+        If ``coefficients`` is empty or not 1-D, or ``limb_bits < 1``, or so
+        large that the result could not be held (more bits than this
+        machine's memory).
 
     Notes
     -----
@@ -908,8 +910,17 @@ def from_limbs(coefficients, limb_bits):
     arr = _as_vector("coefficients", coefficients)
     if not _is_integer_array(arr):
         raise TypeError(f"coefficients must hold integers, got {describe(coefficients)}.")
-    b = check_int("limb_bits", limb_bits, minimum=1)
+    b = check_int("limb_bits", limb_bits, minimum=1, maximum=MAX_SIZE)
     values = [int(c) for c in arr.tolist()]
+    last = max((k for k, c in enumerate(values) if c), default=0)
+    bits = last * b + abs(values[last]).bit_length()
+    memory = memory_bytes()
+    if memory is not None and bits > 8 * memory:
+        raise ValueError(
+            f"limb_bits={b} is too large for {len(values)} coefficients: coefficient {last} is shifted by "
+            f"{last} * limb_bits bits, so the result would have {bits} bits, more than this machine's "
+            f"memory ({memory} bytes) can hold."
+        )
     shift = b
     while len(values) > 1:
         if len(values) % 2:
@@ -968,7 +979,8 @@ def multiply_plan(bits_x, bits_y):
     TypeError
         If a size is not an integer.
     ValueError
-        If a size is < 1.
+        If a size is < 1, or above ``2**63 - 1`` (no number that large fits
+        in memory).
 
     Notes
     -----
@@ -1008,8 +1020,8 @@ def multiply_plan(bits_x, bits_y):
     >>> multiply_plan(3_321_929, 3_321_929).limb_bits  # 10^6 digits: smaller limbs
     12
     """
-    bx = check_int("bits_x", bits_x, minimum=1)
-    by = check_int("bits_y", bits_y, minimum=1)
+    bx = check_int("bits_x", bits_x, minimum=1, maximum=MAX_SIZE)
+    by = check_int("bits_y", bits_y, minimum=1, maximum=MAX_SIZE)
     plan = _fft.choose(bx, by, False)
     safe = _fft.choose(bx, by, True)
     if plan is None:

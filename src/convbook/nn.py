@@ -38,10 +38,12 @@ two agree, and that both agree with PyTorch.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _nn_impl
-from ._validation import as_numeric_array, check_int, check_tuple, describe
+from ._validation import MAX_SIZE, as_numeric_array, check_int, check_size, check_tuple, describe
 
 __all__ = [
     "output_size",
@@ -73,13 +75,17 @@ def _float_arrays(fname: str, **values):
     Float numpy arrays keep their dtype and must agree; anything without a
     floating precision of its own (lists, ints, bools, Fractions) adopts the
     dtype of the float arrays, or float64 if there is none.  ``None`` is
-    passed through (an absent bias).
+    passed through for ``bias`` only (an absent bias); every other operand
+    is required.  The number of dimensions is kept (a 0-d array stays 0-d,
+    so that the shape checks and their messages see the real shape).
     """
     arrays, typed = {}, {}
     for name, value in values.items():
-        if value is None:
+        if value is None and name == "bias":
             arrays[name] = None
             continue
+        if value is None:
+            raise TypeError(f"{fname}: {name} must be an array of real numbers, got None.")
         arr = as_numeric_array(name, value, allow_empty=True)
         if arr.dtype.kind == "c":
             raise TypeError(
@@ -109,7 +115,7 @@ def _float_arrays(fname: str, **values):
         if arr is None:
             continue
         try:
-            arrays[name] = np.ascontiguousarray(arr, dtype=dtype)
+            arrays[name] = np.asarray(arr, dtype=dtype, order="C")  # not ascontiguousarray: it makes 0-d 1-d
         except (TypeError, ValueError, OverflowError) as exc:
             raise TypeError(
                 f"{fname}: {name} must hold real numbers convertible to {dtype}, "
@@ -150,7 +156,7 @@ def _parse_padding(fname, padding, nd, kernel, stride, dilation):
             total = d * (k - 1)
             pads.append((total // 2, total - total // 2))  # the odd zero goes at the end
         return tuple(pads)
-    return tuple((p, p) for p in check_tuple("padding", padding, nd, minimum=0))
+    return tuple((p, p) for p in check_tuple("padding", padding, nd, minimum=0, maximum=MAX_SIZE))
 
 
 def _check_fits(fname, spatial, pads, kernel, dilation):
@@ -162,6 +168,24 @@ def _check_fits(fname, spatial, pads, kernel, dilation):
             f"Kernel size (dilated: dilation*(kernel_size-1)+1): ({' x '.join(map(str, dilated))}). "
             "Kernel size can't be greater than actual input size."
         )
+
+
+def _check_sizes(fname, padding, xb, pads, out_ck, cols, dtype, culprit):
+    """Refuse a call whose padded input, output or im2col columns (of one sample) could not be allocated.
+
+    The message names ``padding`` when there is padding (it is what makes
+    those arrays grow beyond x times the kernel), else ``culprit``, a
+    ``(name, value)`` pair for the kernel.  ``cols`` is the number of im2col
+    entries one sample needs (0 when the path builds none).  O(1).
+    """
+    name, value = ("padding", padding) if any(a or b for a, b in pads) else culprit
+    N, C = xb.shape[:2]
+    padded = tuple(n + a + b for n, (a, b) in zip(xb.shape[2:], pads))
+    context = f"{fname}: "
+    check_size(name, value, (N, C, *padded), dtype, what="a padded input", context=context)
+    check_size(name, value, (N, *out_ck), dtype, what="an output", context=context)
+    if cols:
+        check_size(name, value, (cols,), dtype, what="the im2col columns of one sample", context=context)
 
 
 def _prepare_conv(fname, nd, x, w, bias, stride, padding, dilation, groups, **extra):
@@ -179,9 +203,9 @@ def _prepare_conv(fname, nd, x, w, bias, stride, padding, dilation, groups, **ex
     _check_ndim(fname, "x", x, (nd + 1, nd + 2), f"{nd + 1}-D {dims} unbatched or {nd + 2}-D {bdims} batched")
     wdims = "(out_channels, in_channels/groups, kL)" if nd == 1 else "(out_channels, in_channels/groups, kH, kW)"
     _check_ndim(fname, "w", w, (nd + 2,), f"{nd + 2}-D {wdims}")
-    groups = check_int("groups", groups, minimum=1)
-    stride = check_tuple("stride", stride, nd, minimum=1)
-    dilation = check_tuple("dilation", dilation, nd, minimum=1)
+    groups = check_int("groups", groups, minimum=1, maximum=MAX_SIZE)
+    stride = check_tuple("stride", stride, nd, minimum=1, maximum=MAX_SIZE)
+    dilation = check_tuple("dilation", dilation, nd, minimum=1, maximum=MAX_SIZE)
     batched = x.ndim == nd + 2
     xb = x if batched else x[None]
     _check_nonempty(fname, "x", xb, 1)
@@ -203,7 +227,7 @@ def _prepare_conv(fname, nd, x, w, bias, stride, padding, dilation, groups, **ex
             f"{fname}: Given groups={groups}, weight of size {list(w.shape)}, expected input{list(x.shape)} "
             f"to have {Cg * groups} channels, but got {C} channels instead."
         )
-    if bias is not None and bias.shape != (K,):
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != K):
         raise ValueError(
             f"{fname}: Given weight of size {list(w.shape)}, expected bias to be 1-dimensional with {K} "
             f"elements, but got bias of shape {bias.shape} instead."
@@ -216,6 +240,9 @@ def _prepare_conv(fname, nd, x, w, bias, stride, padding, dilation, groups, **ex
         (n + a + b - d * (k - 1) - 1) // s + 1
         for n, (a, b), k, s, d in zip(spatial, pads, kernel, stride, dilation)
     )
+    depthwise = Cg == 1 and groups > 1  # the tap loop: no im2col columns
+    cols = 0 if depthwise else C * math.prod(kernel) * math.prod(out)
+    _check_sizes(fname, padding, xb, pads, (K, *out), cols, dtype, ("w", w))
     extras = {name: arrs[name] for name in extra}
     if nd == 1:  # lift to 2-D with a height of 1
         xb, w = xb[:, :, None, :], w[:, :, None, :]
@@ -273,8 +300,9 @@ def output_size(n, kernel_size, stride=1, padding=0, dilation=1):
     TypeError
         If an argument is not an integer.
     ValueError
-        If an argument is out of range, or the dilated kernel is longer than
-        the padded input (no output position would fit).
+        If an argument is out of range (above ``2**63 - 1``, the largest
+        array size, included), or the dilated kernel is longer than the
+        padded input (no output position would fit).
 
     Notes
     -----
@@ -297,15 +325,15 @@ def output_size(n, kernel_size, stride=1, padding=0, dilation=1):
     >>> output_size(7, 3, dilation=2)             # a dilated kernel spans 5 samples
     3
     """
-    n = check_int("n", n, minimum=1)
-    k = check_int("kernel_size", kernel_size, minimum=1)
-    s = check_int("stride", stride, minimum=1)
-    p = check_int("padding", padding, minimum=0)
-    d = check_int("dilation", dilation, minimum=1)
+    n = check_int("n", n, minimum=1, maximum=MAX_SIZE)
+    k = check_int("kernel_size", kernel_size, minimum=1, maximum=MAX_SIZE)
+    s = check_int("stride", stride, minimum=1, maximum=MAX_SIZE)
+    p = check_int("padding", padding, minimum=0, maximum=MAX_SIZE)
+    d = check_int("dilation", dilation, minimum=1, maximum=MAX_SIZE)
     if n + 2 * p < d * (k - 1) + 1:
         raise ValueError(
-            f"output_size: the dilated kernel (d*(k-1)+1 = {d * (k - 1) + 1}) is longer than the padded "
-            f"input (n + 2*padding = {n + 2 * p}): no output position fits."
+            f"output_size: the dilated kernel (dilation*(kernel_size-1)+1 = {d * (k - 1) + 1}) is longer "
+            f"than the padded input (n + 2*padding = {n + 2 * p}): no output position fits."
         )
     return (n + 2 * p - d * (k - 1) - 1) // s + 1
 
@@ -345,8 +373,9 @@ def transposed_output_size(n, kernel_size, stride=1, padding=0, output_padding=0
     TypeError
         If an argument is not an integer.
     ValueError
-        If an argument is out of range, if ``output_padding`` is not smaller
-        than ``stride`` or ``dilation``, or if the result would be < 1.
+        If an argument is out of range (above ``2**63 - 1``, the largest
+        array size, included), if ``output_padding`` is not smaller than
+        ``stride`` or ``dilation``, or if the result would be < 1.
 
     Notes
     -----
@@ -363,12 +392,12 @@ def transposed_output_size(n, kernel_size, stride=1, padding=0, output_padding=0
     >>> output_size(32, 3, stride=2, padding=1)
     16
     """
-    n = check_int("n", n, minimum=1)
-    k = check_int("kernel_size", kernel_size, minimum=1)
-    s = check_int("stride", stride, minimum=1)
-    p = check_int("padding", padding, minimum=0)
-    a = check_int("output_padding", output_padding, minimum=0)
-    d = check_int("dilation", dilation, minimum=1)
+    n = check_int("n", n, minimum=1, maximum=MAX_SIZE)
+    k = check_int("kernel_size", kernel_size, minimum=1, maximum=MAX_SIZE)
+    s = check_int("stride", stride, minimum=1, maximum=MAX_SIZE)
+    p = check_int("padding", padding, minimum=0, maximum=MAX_SIZE)
+    a = check_int("output_padding", output_padding, minimum=0, maximum=MAX_SIZE)
+    d = check_int("dilation", dilation, minimum=1, maximum=MAX_SIZE)
     if a >= max(s, d):
         raise ValueError(
             f"output_padding must be smaller than either stride or dilation, got output_padding={a}, "
@@ -434,14 +463,19 @@ def conv2d(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1):
     Raises
     ------
     TypeError
-        Non-numeric or complex input, float16 input, float32 mixed with
-        float64, non-integer stride/padding/dilation/groups.
+        ``None`` for ``x`` or ``w``, non-numeric or complex input, float16
+        input, float32 mixed with float64, non-integer
+        stride/padding/dilation/groups.
     ValueError
-        Wrong number of dimensions, channels not divisible by ``groups`` or
-        not matching the weights, non-positive stride, dilation or groups,
-        negative padding, unknown padding string, ``'same'`` with a stride,
-        a (dilated) kernel larger than the padded input, a bias of the wrong
-        shape.
+        Wrong number of dimensions (a 0-d ``x``, ``w`` or ``bias`` included,
+        as PyTorch), channels not divisible by ``groups`` or not matching the
+        weights, non-positive stride, dilation or groups, negative padding,
+        unknown padding string, ``'same'`` with a stride, a (dilated) kernel
+        larger than the padded input, a bias of the wrong shape; a parameter
+        above the largest array size (``2**63 - 1``), or a padding so large
+        that the padded input, the output or the im2col columns could not be
+        held (more elements than a numpy array can have, or more bytes than
+        this machine's memory).
 
     See Also
     --------
@@ -717,16 +751,17 @@ def _prepare_transpose(fname, x, w, bias, stride, padding, output_padding, group
     x, w, bias = arrs["x"], arrs["w"], arrs["bias"]
     _check_ndim(fname, "x", x, (3, 4), "3-D (C_in, H, W) unbatched or 4-D (N, C_in, H, W) batched")
     _check_ndim(fname, "w", w, (4,), "4-D (in_channels, out_channels/groups, kH, kW)")
-    groups = check_int("groups", groups, minimum=1)
-    stride = check_tuple("stride", stride, 2, minimum=1)
-    dilation = check_tuple("dilation", dilation, 2, minimum=1)
+    groups = check_int("groups", groups, minimum=1, maximum=MAX_SIZE)
+    stride_arg, dilation_arg = stride, dilation
+    stride = check_tuple("stride", stride, 2, minimum=1, maximum=MAX_SIZE)
+    dilation = check_tuple("dilation", dilation, 2, minimum=1, maximum=MAX_SIZE)
     if isinstance(padding, str):
         raise ValueError(
             f"{fname}: padding={padding!r} is not allowed: the transposed convolution takes an integer "
             "padding >= 0 or a tuple of 2 (PyTorch has no 'same'/'valid' for it)."
         )
-    padding = check_tuple("padding", padding, 2, minimum=0)
-    output_padding = check_tuple("output_padding", output_padding, 2, minimum=0)
+    padding = check_tuple("padding", padding, 2, minimum=0, maximum=MAX_SIZE)
+    output_padding = check_tuple("output_padding", output_padding, 2, minimum=0, maximum=MAX_SIZE)
     batched = x.ndim == 4
     xb = x if batched else x[None]
     _check_nonempty(fname, "x", xb, 1)
@@ -743,7 +778,7 @@ def _prepare_transpose(fname, x, w, bias, stride, padding, output_padding, group
             f"to have {Cin} channels, but got {xb.shape[1]} channels instead."
         )
     K = Cog * groups
-    if bias is not None and bias.shape != (K,):
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != K):
         raise ValueError(
             f"{fname}: Given transposed=1, weight of size {list(w.shape)}, expected bias to be "
             f"1-dimensional with {K} elements, but got bias of shape {bias.shape} instead."
@@ -754,7 +789,7 @@ def _prepare_transpose(fname, x, w, bias, stride, padding, output_padding, group
                 f"{fname}: output_padding must be smaller than either stride or dilation, got "
                 f"output_padding={output_padding}, stride={stride}, dilation={dilation}."
             )
-    out = []
+    out, full = [], []
     for n, k, s, p, a, d in zip(xb.shape[2:], w.shape[2:], stride, padding, output_padding, dilation):
         size = (n - 1) * s - 2 * p + d * (k - 1) + a + 1
         if size < 1:
@@ -763,6 +798,13 @@ def _prepare_transpose(fname, x, w, bias, stride, padding, output_padding, group
                 f"padding={padding} removes more than the transposed convolution produces."
             )
         out.append(size)
+        full.append(max((n - 1) * s + d * (k - 1) + 1, p + size))
+    # The uncropped result grows with the stride and the dilation: refuse sizes no array can have.
+    steps = max((n - 1) * s for n, s in zip(xb.shape[2:], stride))
+    spans = max(d * (k - 1) for k, d in zip(w.shape[2:], dilation))
+    name, value = ("stride", stride_arg) if steps >= spans else ("dilation", dilation_arg)
+    check_size(name, value, (xb.shape[0], K, *full), dtype, what="an output (before cropping)",
+               context=f"{fname}: ")
     return dict(x=xb, w=w, bias=bias, stride=stride, dilation=dilation, pads=tuple((p, p) for p in padding),
                 out_hw=tuple(out), groups=groups, batched=batched, nd=2, dtype=dtype)
 
@@ -821,7 +863,8 @@ def conv_transpose2d(x, w, bias=None, stride=1, padding=0, output_padding=0, gro
         Wrong ndim, ``C_in`` not divisible by ``groups`` or not equal to
         ``w.shape[0]``, non-positive stride/dilation/groups, negative or
         string padding, ``output_padding`` too large, an output size < 1, a
-        bias of the wrong shape.
+        bias of the wrong shape (0-d included); a stride or dilation so large
+        that the output could not be held.
 
     See Also
     --------
@@ -933,15 +976,16 @@ def _prepare_unfold(fname, x, kernel_size, dilation, padding, stride):
     dtype, arrs = _float_arrays(fname, x=x)
     x = arrs["x"]
     _check_ndim(fname, "x", x, (3, 4), "3-D (C, H, W) unbatched or 4-D (N, C, H, W) batched")
-    kernel = check_tuple("kernel_size", kernel_size, 2, minimum=1)
-    dilation = check_tuple("dilation", dilation, 2, minimum=1)
+    kernel = check_tuple("kernel_size", kernel_size, 2, minimum=1, maximum=MAX_SIZE)
+    dilation = check_tuple("dilation", dilation, 2, minimum=1, maximum=MAX_SIZE)
     if isinstance(padding, str):
         raise ValueError(
             f"{fname}: padding={padding!r} is not allowed: unfold takes an integer padding >= 0 or a tuple "
             "of 2 (zeros added on each side), as PyTorch."
         )
-    padding = check_tuple("padding", padding, 2, minimum=0)
-    stride = check_tuple("stride", stride, 2, minimum=1)
+    padding_arg = padding
+    padding = check_tuple("padding", padding, 2, minimum=0, maximum=MAX_SIZE)
+    stride = check_tuple("stride", stride, 2, minimum=1, maximum=MAX_SIZE)
     batched = x.ndim == 4
     xb = x if batched else x[None]
     _check_nonempty(fname, "x", xb, 1)
@@ -949,6 +993,8 @@ def _prepare_unfold(fname, x, kernel_size, dilation, padding, stride):
     _check_fits(fname, xb.shape[2:], pads, kernel, dilation)
     out = tuple((n + 2 * p - d * (k - 1) - 1) // s + 1
                 for n, k, s, p, d in zip(xb.shape[2:], kernel, stride, padding, dilation))
+    _check_sizes(fname, padding_arg, xb, pads, (xb.shape[1] * kernel[0] * kernel[1], *out), 0, dtype,
+                 ("kernel_size", kernel_size))
     return xb, kernel, dilation, padding, stride, out, batched, dtype
 
 
@@ -987,10 +1033,11 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     Raises
     ------
     TypeError
-        Non-numeric, complex or float16 input; non-integer parameters.
+        ``x`` None, non-numeric, complex or float16; non-integer parameters.
     ValueError
-        Wrong ndim, out-of-range parameters, string padding, a (dilated)
-        window larger than the padded input.
+        Wrong ndim (a 0-d ``x`` included), out-of-range parameters, string
+        padding, a (dilated) window larger than the padded input, a padding
+        or kernel size whose columns could not be held.
 
     See Also
     --------

@@ -23,6 +23,7 @@ and its didactic twin :func:`multiply_loops`; :func:`to_digits`,
 from __future__ import annotations
 
 import numbers
+import operator
 from collections.abc import Sequence
 
 import numpy as np
@@ -70,7 +71,8 @@ def _int_list(name, value, *, base=None):
     for i, x in enumerate(items):
         x = check_int(f"{name}[{i}]", x, minimum=0)
         if base is not None and x >= base:
-            raise ValueError(f"{name}[{i}] must be a digit in [0, {base}) for base={base}, got {describe(x)}.")
+            shown = f"{base}) for base={base}" if base.bit_length() <= 200 else f"base), base {describe(base)}"
+            raise ValueError(f"{name}[{i}] must be a digit in [0, {shown}, got {describe(x)}.")
         out.append(x)
     return out
 
@@ -383,7 +385,11 @@ def multiply_integers(x, y, base=10):
     for name, value in (("x", x), ("y", y)):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
             raise TypeError(f"{name} must be an integer (int, any size), got {describe(value)}.")
-    x, y = int(x), int(y)
+        try:
+            operator.index(value)
+        except TypeError:  # numpy.timedelta64 registers as an Integral but is not an integer
+            raise TypeError(f"{name} must be an integer (int, any size), got {describe(value)}.") from None
+    x, y = operator.index(x), operator.index(y)
     base = check_int("base", base, minimum=2)
     negative = (x < 0) != (y < 0)
     coefficients = multiply(to_digits(abs(x), base), to_digits(abs(y), base))
