@@ -30,8 +30,22 @@ def check_release(course: Course) -> None:
         raise CourseError(f"--no-release, but there is no release of {', '.join(missing)}: run `make release`")
 
 
+#: The note under each exercise page's title: how to run the set with nothing but the site.  The book copy
+#: is also the site's download, so it reads well in JupyterLab too (jupyterlab-myst renders the admonition).
+INSTALL_NOTE = """```{admonition} Run this set on your computer
+:class: tip
+Download this notebook with the download button at the top of the page (**.ipynb**). You need no copy of
+the course's repository: the [Install and run](../install.md) page gives the one `pip install` command for
+`convbook` and everything the notebooks need, then `jupyter lab`.
+```"""
+
+
 def book_exercises(course: Course) -> None:
-    """Copy each release notebook into the book's ``chapters/exercises/``, marked not to be executed."""
+    """Copy each release notebook into the book's ``chapters/exercises/``, marked not to be executed.
+
+    A note that links to the book's install page stands under the set's title (the first line of its first
+    cell), or opens the notebook when it starts otherwise.
+    """
     import nbformat
 
     course.book_exercises.mkdir(parents=True, exist_ok=True)
@@ -41,6 +55,12 @@ def book_exercises(course: Course) -> None:
             raise CourseError(f"{src} is missing: run `make release` first")
         nb = nbformat.read(src, as_version=4)
         nb.metadata["mystnb"] = {"execution_mode": "off"}
+        first = nb.cells[0] if nb.cells else None
+        if first is not None and first.cell_type == "markdown" and first.source.startswith("# "):
+            title, _, rest = first.source.partition("\n")
+            first.source = f"{title}\n\n{INSTALL_NOTE}\n{rest}"
+        else:
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(INSTALL_NOTE, id="install-note"))
         text = nbformat.writes(nb)
         out = course.book_exercises / f"{name}.ipynb"
         if not out.exists() or out.read_text() != text:

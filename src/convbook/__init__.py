@@ -20,6 +20,8 @@ pull in sympy or matplotlib until they are needed.
 
 import importlib
 
+#: The version's one source: pyproject.toml reads it (``[tool.setuptools.dynamic]``), and so the wheel that
+#: the site ships and its file name carry it.
 __version__ = "0.1.0"
 
 __all__ = [

@@ -279,7 +279,7 @@ def rolling_up_animation(f, g, ts, *, interval=150, x_range=(-1.5, 2.5), y_range
     ``x + y = t`` slides across ``U(x, y) = f(x) g(y)``, ``g(t - x)`` slides
     across ``f(x)``, and the point ``(t, V(t))`` runs along the curve of
     :math:`V(t) = \\int f(x)\\, g(t - x)\\, dx`.  Show it without a kernel
-    with :func:`animation_html`.
+    with :func:`~convbook.plotting.animation_html`.
 
     Parameters
     ----------
