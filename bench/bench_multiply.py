@@ -1,4 +1,8 @@
-"""fourier.multiply vs Python's own ``x * y`` (Karatsuba in CPython), exact products.
+"""fourier.multiply vs Python's own ``x * y`` (Karatsuba in CPython) and GMP (gmpy2), exact products.
+
+The peers a user would pick instead: ``int`` multiplication, and ``gmpy2.mpz``
+multiplication (GMP's Toom-Cook and Schoenhage-Strassen; the operands are
+converted to ``mpz`` before timing).  gmpy2 is a benchmark dependency only.
 
 Two tables: the requested sizes (10^3 .. 10^6 decimal digits, default
 threshold, so below the crossover multiply() simply calls ``x * y``), and a
@@ -12,6 +16,7 @@ from __future__ import annotations
 import math
 import random
 
+import gmpy2
 from _common import median_times, print_table, progress
 
 from convbook import fourier
@@ -27,16 +32,18 @@ def _random_int(rng: random.Random, digits: int) -> int:
 
 def _row(rng, digits, repeat, threshold=None):
     x, y = _random_int(rng, digits), _random_int(rng, digits)
+    gx, gy = gmpy2.mpz(x), gmpy2.mpz(y)
     exact = x * y
     got = fourier.multiply(x, y, threshold=threshold)
-    ok = got == exact
+    ok = got == exact and int(gx * gy) == exact
     times = median_times(
-        {"int": lambda: x * y, "fourier": lambda: fourier.multiply(x, y, threshold=threshold)},
+        {"int": lambda: x * y, "gmpy2": lambda: gx * gy,
+         "fourier": lambda: fourier.multiply(x, y, threshold=threshold)},
         repeat=repeat,
     )
-    ti, tf = times["int"], times["fourier"]
+    ti, tg, tf = times["int"], times["gmpy2"], times["fourier"]
     return [f"{digits:,}",
-            ti * 1e3, tf * 1e3, ti / tf, "yes" if ok else "NO"], ti / tf
+            ti * 1e3, tg * 1e3, tf * 1e3, ti / tf, tf / tg, "yes" if ok else "NO"], ti / tf
 
 
 def main(quick: bool = False) -> None:
@@ -48,11 +55,12 @@ def main(quick: bool = False) -> None:
         row, _ = _row(rng, d, repeat=3 if quick else (5 if d < 10**6 else 3))
         rows.append(row)
     print_table(
-        "fourier.multiply vs Python int (x * y), default threshold",
-        ["digits", "int ms", "fourier ms", "speed-up", "exact"],
+        "fourier.multiply vs Python int (x * y) and gmpy2 (GMP), default threshold",
+        ["digits", "int ms", "gmpy2 ms", "fourier ms", "faster than int", "slower than gmpy2", "exact"],
         rows,
         note=f"default threshold: FFT path when the smaller factor has >= {fourier.CROSSOVER_BITS} bits "
-        f"(~{fourier.CROSSOVER_BITS / _BITS_PER_DIGIT:.0f} digits); medians of interleaved runs.",
+        f"(~{fourier.CROSSOVER_BITS / _BITS_PER_DIGIT:.0f} digits); medians of interleaved runs.\n"
+        "goal (speed issue): >= 15x int and <= 3x gmpy2 at 10^6 digits.",
     )
 
     sweep = [300, 1000, 3000] if quick else [2000, 4000, 6000, 8000, 10_000, 15_000, 20_000, 30_000]
@@ -64,8 +72,8 @@ def main(quick: bool = False) -> None:
         if crossover is None and speedup > 1:
             crossover = d
     print_table(
-        "crossover sweep: fourier.multiply(x, y, threshold=0) vs x * y",
-        ["digits", "int ms", "fourier ms", "speed-up", "exact"],
+        "crossover sweep: fourier.multiply(x, y, threshold=0) vs x * y and gmpy2",
+        ["digits", "int ms", "gmpy2 ms", "fourier ms", "faster than int", "slower than gmpy2", "exact"],
         rows,
         note="FFT path first faster at about "
         + (f"{crossover} digits" if crossover else "no size in this sweep"),

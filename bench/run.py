@@ -1,6 +1,6 @@
 """`make bench`: every benchmark table, measured side by side in one run.
 
-Usage: python bench/run.py [--quick] [name ...]   (names: fourier, discrete, fft, nn)
+Usage: python bench/run.py [--quick] [name ...]   (names: multiply, convolve, fft, nn)
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 SUITES = {
-    "multiply": ("bench_multiply", "fourier.multiply vs Python int"),
-    "convolve": ("bench_convolve", "discrete.convolve(method='auto') vs numpy / own FFT"),
-    "fft": ("bench_fft", "fourier.fft vs numpy.fft.fft"),
-    "nn": ("bench_nn", "nn.conv2d vs the BLAS limit"),
+    "multiply": ("bench_multiply", "fourier.multiply vs Python int and gmpy2 (GMP)"),
+    "convolve": ("bench_convolve", "discrete.convolve(method='auto') vs numpy and scipy.signal"),
+    "fft": ("bench_fft", "fourier.fft vs numpy.fft and scipy.fft"),
+    "nn": ("bench_nn", "nn.conv2d vs torch (CPU, same threads) and the BLAS limit"),
 }
 
 

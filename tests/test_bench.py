@@ -13,10 +13,14 @@ def test_bench_quick_prints_every_table():
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick"],
                          capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
-    for title in ("fourier.multiply vs Python int", "discrete.convolve(method='auto')",
-                  "fourier.fft vs numpy.fft.fft", "nn.conv2d vs the BLAS limit"):
+    for title in ("fourier.multiply vs Python int (x * y) and gmpy2",
+                  "discrete.convolve(method='auto') vs numpy.convolve, scipy.signal.fftconvolve / oaconvolve",
+                  "fourier.fft vs numpy.fft.fft and scipy.fft.fft",
+                  "nn.conv2d (float32) vs torch.nn.functional.conv2d"):
         assert title in out.stdout, f"missing table: {title}\n{out.stdout[-2000:]}"
-    assert "ratio" in out.stdout.lower() or "speed-up" in out.stdout.lower()
+    for column in ("slower than gmpy2", "auto / best peer", "vs scipy", "vs torch"):  # the peers' ratios
+        assert column in out.stdout, f"missing ratio column: {column}"
+    assert "exact" in out.stdout and " NO\n" not in out.stdout.split("## fourier.fft")[0], "an inexact product"
 
 
 def test_bench_grade_runs_on_a_tiny_class():
