@@ -12,11 +12,12 @@ export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED ?= 0
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help venv book serve test test-fast bench bench-grade release lab grade audit masters clean
+.PHONY: help sysdeps venv book pdf serve test test-fast bench bench-grade release lab grade audit masters clean
 
 help:
 	@echo "make book     set up the venv, generate the student versions, build the site into _build/html"
 	@echo "make test     set up, build the book, run every test (package, notebooks, nbgrader, browser)"
+	@echo "make pdf      the book as one PDF, _build/pdf/convbook.pdf (printed by Debian's Chromium; linked from the site)"
 	@echo "make bench    benchmarks of convbook against numpy and Python's int (ratios, one run)"
 	@echo "make release  nbgrader generate_assignment for every assignment -> autograder/release/"
 	@echo "make lab      JupyterLab on a student workspace (copies of the release notebooks)"
@@ -24,6 +25,11 @@ help:
 	@echo "make audit    the integrity audit of every submission"
 	@echo "make bench-grade  submissions per minute, serially and with 2 jobs"
 	@echo "make serve    serve _build/html on http://127.0.0.1:8000"
+
+# Debian packages the tests need (chromium, postgresql, bubblewrap, poppler-utils): installed when run as root
+# with apt, else one `apt-get install` line and a stop -- never a skipped test.
+sysdeps:
+	@bash tools/debian-packages.sh
 
 venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml autograder/pyproject.toml
@@ -41,8 +47,20 @@ release: $(STAMP)
 book: $(STAMP)
 	$(COURSEKIT) release
 	$(COURSEKIT) book-exercises
+	@# The student's convbook: a wheel built from a clean copy of the package (so no build/ lands in the tree),
+	@# shipped with the licences through html_extra_path as downloads/convbook-<version>-py3-none-any.whl.
+	rm -rf _build/site-extra _build/wheel-src _build/html/downloads
+	mkdir -p _build/site-extra/downloads _build/wheel-src/src
+	cp pyproject.toml README.md LICENSE _build/wheel-src/ && cp -r src/convbook _build/wheel-src/src/
+	$(PY) -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir _build/site-extra/downloads ./_build/wheel-src
+	cp LICENSE _build/site-extra/LICENSE.txt && cp LICENSE-content _build/site-extra/LICENSE-content.txt
 	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
 	@echo "The book: $(abspath _build/html/index.html)"
+
+# The PDF edition: the whole book as one page (jupyter-book --builder singlehtml, reusing the lessons the html
+# build executed), printed by Debian's Chromium once MathJax is done; copied into _build/html (tools/pdf.py).
+pdf: book
+	$(PY) tools/pdf.py
 
 serve:
 	@test -f _build/html/index.html || { echo "no site yet: run 'make book' first"; exit 1; }
@@ -51,7 +69,7 @@ serve:
 # --dist loadfile: each test file runs on one worker, so a module's expensive fixture (a graded class,
 # a JupyterLab server, a PostgreSQL server) is built once.  (xdist_group marks are not honoured by
 # pytest-xdist 3.8 under pytest 9: their node ids never get the @group suffix.)
-test: book
+test: sysdeps book
 	$(PY) -m pytest -n $(JOBS) --dist loadfile
 
 test-fast: $(STAMP)
@@ -67,7 +85,7 @@ audit: $(STAMP)
 	$(COURSEKIT) audit $(if $(STUDENTS),--students '$(STUDENTS)') $(if $(SHARD),--shard $(SHARD))
 
 lab: $(STAMP)
-	$(COURSEKIT) lab
+	$(COURSEKIT) lab $(if $(PORT),--port '$(PORT)') $(if $(ROLE),--role '$(ROLE)')
 
 grade: $(STAMP)
 	$(COURSEKIT) grade --jobs $(JOBS) $(if $(STUDENTS),--students '$(STUDENTS)') $(if $(SHARD),--shard $(SHARD))

@@ -1,12 +1,16 @@
 """The student's path in JupyterLab, end to end, in a real headless Chromium.
 
-A module-scoped JupyterLab 4 (the venv's, as ``make lab`` starts it) serves a
-student workspace built by ``coursekit.workspace.prepare_workspace`` in a temporary folder,
-on 127.0.0.1 with a random port and token.  Chromium (Debian's package, driven
-by Playwright; no browser is downloaded) then does what a student does:
+A module-scoped JupyterLab 4 is started the way ``make lab`` starts it: by
+``coursekit lab --port P`` on a scratch course (this course's config and
+masters, the book's chapters) that has no release yet, so the command generates
+every student version, fills the workspace and prints the URL the test then
+uses, token included.  Chromium (Debian's package, driven by Playwright; no
+browser is downloaded) then does what a student does:
 
-1. loads JupyterLab: no console error, and nbgrader's *Validate* button is in a
-   notebook's toolbar;
+1. loads JupyterLab: no console error, nbgrader's *Validate* button is in a
+   notebook's toolbar, and no instructor tool (Formgrader, Create Assignment,
+   the course and assignment lists, the Nbgrader menu) nor the news pop-up is
+   anywhere;
 2. for every exercise set: opens the notebook from the file browser, runs all
    cells (Run menu), then every remaining cell one by one (Shift+Enter, the path
    the notebook's "How to work" asks for); every test cell fails with
@@ -17,7 +21,15 @@ by Playwright; no browser is downloaded) then does what a student does:
    and clicks *Validate* (the dialog reports the exercises still unanswered, and
    not the answered one);
 3. runs a lesson with a live explorer (ipywidgets): moving the slider with the
-   keyboard redraws the picture.
+   keyboard redraws the picture;
+4. opens every lesson and the glossary: no raw MyST (``{term}``, ``{doc}``,
+   ``{eq}``, ``(eq-label)``, ``(label)=``...) in any rendered Markdown cell, and
+   no formula MathJax cannot typeset.
+
+Then a second ``coursekit lab`` with nothing changed generates nothing and
+rewrites nothing (what it prints, the release stamp, the workspace manifest),
+``--role instructor`` shows the instructor tools, and the workspace keeps a
+student's changes while it brings untouched files up to date.
 
 Screenshots of each step go to ``_build/test-screenshots/jupyterlab/``.
 """
@@ -25,14 +37,15 @@ Screenshots of each step go to ``_build/test-screenshots/jupyterlab/``.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import posixpath
 import os
 import re
-import secrets
 import shutil
+import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -48,7 +61,9 @@ from playwright.sync_api import expect, sync_playwright
 from conftest import ROOT, chromium_path, coursekit
 from coursekit import masters, paths
 from coursekit.config import venv_env
-from coursekit.workspace import prepare_workspace
+from coursekit import lessons
+from coursekit.lab import STAMP
+from coursekit.workspace import MANIFEST, prepare_workspace
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -88,6 +103,7 @@ class Lab:
     token: str
     workspace: Path
     log: Path
+    output: str = ""  # what `coursekit lab` printed before it became JupyterLab
 
     def api(self, method: str, path: str):
         req = urllib.request.Request(f"{self.url}{path}", method=method,
@@ -109,11 +125,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _ensure_release() -> None:
-    if any(not (COURSE.release / a / f"{a}.ipynb").exists() for a in SETS):
-        subprocess.run(coursekit(COURSE.dir, "release"), check=True, cwd=ROOT, env=venv_env())
 
 
 def _wait_until_serving(proc: subprocess.Popen, server: Lab) -> bool:
@@ -148,58 +159,109 @@ def shots(request) -> Path:
             reporter.write_line(f"\nJupyterLab screenshots: {SHOTS}")
 
 
+@dataclass
+class ScratchCourse:
+    """A course in a temporary folder: this course's config and masters, the book's chapters, its own workspace."""
+
+    dir: Path
+    env: dict
+
+    @property
+    def workspace(self) -> Path:
+        return self.dir.parent / "workspace"
+
+
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory) -> Lab:
+def scratch(tmp_path_factory) -> ScratchCourse:
     if chromium_path() is None:
         pytest.skip("BROWSER TESTS SKIPPED: chromium is not installed (`apt-get install chromium`); "
                     "the student's path in JupyterLab is NOT tested")
-    _ensure_release()
     tmp = tmp_path_factory.mktemp("jupyterlab")
-    workspace = tmp / "workspace"
-    prepare_workspace(COURSE, workspace)
+    course_dir = paths.scratch_course(tmp, SETS)
+    # A copy of the book's sources: what the lab is made from does not change while the tests run.
+    shutil.copytree(ROOT / "chapters", tmp / "chapters",
+                    ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints", "__pycache__", "*.ipynb"))
     # A private configuration, settings and layout: nothing of ~/.jupyter leaks in, nothing persists.
-    settings = tmp / "lab-settings"
-    notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    notification.parent.mkdir(parents=True)
-    # No "would you like news?" toast over the screenshots, and no fetch of news or updates from the internet.
-    notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # (No settings are written here: the lab's own configuration must keep the news pop-up away.)
     env = {**venv_env(),
            "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
-           "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_SETTINGS_DIR": str(tmp / "lab-settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "lab-workspaces"),
            "JUPYTER_RUNTIME_DIR": str(tmp / "jupyter-runtime"),
            "IPYTHONDIR": str(tmp / "ipython")}
-    log = tmp / "jupyter-lab.log"
+    return ScratchCourse(course_dir, env)
+
+
+def start_lab(scratch: ScratchCourse, log: Path, *args: str, startup_s: float = LOAD_MS / 1000):
+    """``coursekit lab --port P ARGS`` as ``make lab`` runs it: (its process, the Lab at the URL it printed).
+
+    The URL, with its token, is read from what the command prints once the
+    server answers there; it must then answer at that URL.  ``startup_s`` bounds the wait for that line (the
+    first start generates every student version: minutes on a loaded machine).
+    """
     for attempt in range(3):  # a free port can be taken by another process before the server binds it
-        port, token = _free_port(), secrets.token_hex(16)
-        cmd = [str(paths.BIN / "jupyter"), "lab", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-               "--no-browser", "--ServerApp.open_browser=False", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={workspace}", "--LabApp.news_url=None",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            cmd.append("--allow-root")  # containers and CI run as root; Jupyter refuses to without this flag
+        port = _free_port()
         with open(log, "wb") as out:
-            proc = subprocess.Popen(cmd, cwd=workspace, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL)
-        server = Lab(f"http://127.0.0.1:{port}", token, workspace, log)
+            # its own process group: coursekit and the JupyterLab it runs are stopped together if need be
+            proc = subprocess.Popen(coursekit(scratch.dir, "lab", "--port", str(port), *args), cwd=ROOT,
+                                    env=scratch.env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True)
+        deadline = time.monotonic() + startup_s
+        url = None
+        while url is None:
+            text = log.read_text(errors="replace")
+            found = re.search(r"open (http://\S+)/lab\?token=(\w+)", text)
+            if found:
+                url, token = found.groups()
+            elif proc.poll() is not None or time.monotonic() > deadline:
+                kill_lab(proc)
+                if "in use" in text and attempt < 2:
+                    break
+                pytest.fail(f"`coursekit lab` printed no URL (exit {proc.returncode}):\n{text[-4000:]}")
+            else:
+                time.sleep(0.5)  # the command prints the URL once the release and the workspace are ready
+        if url is None:
+            continue
+        assert url == f"http://127.0.0.1:{port}", f"asked for port {port}, printed {url}"
+        output = text.split(f"open {url}")[0]
+        server = Lab(url, token, scratch.workspace, log, output)
         if _wait_until_serving(proc, server):
-            break
+            return proc, server
         if "already in use" not in server.log_tail() or attempt == 2:
             pytest.fail(f"jupyter lab exited with {proc.returncode}:\n{server.log_tail()}")
+    pytest.fail("no free port for `coursekit lab` in three tries")
+
+
+def kill_lab(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def stop_lab(proc: subprocess.Popen, server: Lab) -> None:
+    """Stop it as a terminal would: SIGTERM to ``coursekit lab``, which passes it on to JupyterLab."""
+    if proc.poll() is None:
+        try:
+            server.shutdown_sessions()
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            kill_lab(proc)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # anything of that group still there (nothing, normally)
+
+
+@pytest.fixture(scope="module")
+def lab(scratch) -> Lab:
+    """The student's lab, started by ``coursekit lab`` on a course that has no release yet."""
+    proc, server = start_lab(scratch, scratch.dir.parent / "jupyter-lab.log", startup_s=1800)
     try:
         yield server
     finally:
-        if proc.poll() is None:
-            try:
-                server.shutdown_sessions()
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=30)
+        stop_lab(proc, server)
 
 
 @pytest.fixture(scope="module")
@@ -364,15 +426,33 @@ def first_line(source: str) -> str:
 
 # ----------------------------------------------------------------------------- the tests
 
-def test_jupyterlab_loads_clean_with_nbgrader_validate_button(page, lab):
+INSTRUCTOR_TOOLS = ("Formgrader", "Create Assignment", "Course List", "Assignment List")
+
+
+def test_student_lab_loads_clean_with_validate_and_no_instructor_tools_nor_news(page, lab):
     page.locator("#jp-main-statusbar").wait_for()
-    assert page.get_by_role("menuitem", name="Nbgrader", exact=True).count() == 1, "no Nbgrader menu"
     panel = open_notebook(page, SETS[0], f"{SETS[0]}.ipynb")
     validate = panel.locator(".jp-NotebookPanel-toolbar .validate-button")
     validate.wait_for()
     assert validate.inner_text().strip() == "Validate"
     # ... and the server half of Validate answers, with the same version as the button.
     assert lab.api("GET", f"/nbgrader_version?version={nbgrader.__version__}") == {"success": True}
+    # No instructor tool, in the menus, the side bars or the command palette, nor on the server.
+    assert page.get_by_role("menuitem", name="Nbgrader", exact=True).count() == 0, "an Nbgrader menu"
+    page.keyboard.press("Control+Shift+c")  # the command palette lists every command the lab has
+    page.locator(".lm-CommandPalette-item").first.wait_for(state="attached")
+    palette = page.evaluate("""() => [...document.querySelectorAll('.lm-CommandPalette-item')]
+        .map(e => [e.dataset.command, e.textContent])""")  # every command, open or not
+    assert len(palette) > 50, f"the command palette lists only {palette}"
+    assert not [c for c in palette if c[0].startswith("nbgrader:")], [c for c in palette if "nbgrader" in c[0]]
+    for tool in INSTRUCTOR_TOOLS:
+        assert not [c for c in palette if tool.lower() in c[1].lower()], f"{tool!r} in the command palette"
+        assert page.get_by_text(tool, exact=False).count() == 0, f"{tool!r} shown in the student's lab"
+    for route in ("/formgrader", "/formgrader/api/assignments", "/courses"):
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            lab.api("GET", route)
+    # No "would you like news?" pop-up (it comes once the layout is restored, before a notebook opens).
+    assert page.get_by_text("official Jupyter news").count() == 0, "JupyterLab's news pop-up is shown"
     shot(page, "0-jupyterlab-loaded")
     # No error is ignored: JupyterLab 4.6 with these extensions logs none on a clean start.
     assert not page.console.errors, f"console errors while loading JupyterLab: {page.console.errors}"
@@ -498,3 +578,174 @@ def test_lesson_explorer_slider_redraws_the_picture(page, lab):
     page.wait_for_function(KERNEL_IDLE_JS, timeout=RUN_MS)
     shot(page, "lesson-2-explorer-after-arrow-right", widget)
     assert not page.console.errors, page.console.errors
+
+
+# ----------------------------------------------------------------------------- lessons, roles, restarts
+
+RAW_MYST = re.compile(r"\{(term|doc|eq|numref|ref|cite(:[pt])?|py:[a-z]+|func|mod|class)\}|\(eq-[\w-]*\)"
+                      r"|^\([\w-]+\)=", re.M)
+# The text a reader sees in each rendered Markdown cell, with MathJax's output left out (its assistive
+# MathML spells formulas with braces), and how many formulas MathJax could not typeset.
+RENDERED_MARKDOWN_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-MarkdownCell .jp-RenderedMarkdown')]
+    .map(el => { const c = el.cloneNode(true); c.querySelectorAll('mjx-container').forEach(m => m.remove());
+                 return {text: c.textContent, math: el.querySelectorAll('mjx-container').length,
+                         errors: el.querySelectorAll('mjx-merror').length}; })"""
+DELETION_WORDS = re.compile(r"remov|delet|overwrit|erase|lost|wip(e|ing)", re.I)
+
+
+def coursekit_lines(output: str) -> str:
+    """What coursekit itself printed (not JupyterLab's log lines, ``[I 2026-...] ...``)."""
+    return "\n".join(ln for ln in output.splitlines() if ln.strip() and not re.match(r"\s*\[|\s+Setting ", ln))
+
+
+def test_every_lesson_reference_resolves_to_a_workspace_file():
+    converted = lessons.convert(COURSE)
+    assert not converted.unresolved, "references the workspace's lessons cannot resolve:\n" + \
+        "\n".join(converted.unresolved)
+    targets = set(converted.notebooks) | {f"{s}/{s}.ipynb" for s in SETS}
+    for rel, nb in converted.notebooks.items():
+        for c in nb.cells:
+            if c.cell_type != "markdown":
+                continue
+            assert not RAW_MYST.search(c.source), f"{rel}: raw MyST left: {RAW_MYST.search(c.source).group(0)!r}"
+            for href in re.findall(r"\]\(([^)\s]+)\)", c.source):
+                path = href.split("#")[0]
+                if path and not re.match(r"[a-z]+:", path):
+                    where = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
+                    assert where in targets, f"{rel}: link {href!r} to {where}, which the workspace does not have"
+
+
+def test_every_lesson_renders_without_raw_myst(browser, scratch, lab, shots):
+    course = paths.Course(scratch.dir)
+    rels = sorted(p.relative_to(lab.workspace).as_posix() for p in (lab.workspace / "lessons").rglob("*.ipynb")
+                  if ".ipynb_checkpoints" not in p.parts)
+    assert len(rels) == len(lessons.lesson_pages(course)) + 1, rels  # every page, and the glossary
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    console = Console(page)
+    problems, numbered = [], 0
+    try:
+        for rel in rels:
+            nb = nbformat.read(lab.workspace / rel, as_version=4)
+            n_md = sum(c.cell_type == "markdown" for c in nb.cells)
+            n_math = sum(c.cell_type == "markdown" and "$" in c.source for c in nb.cells)
+            page.goto(f"{lab.url}/lab/tree/{rel}?reset&token={lab.token}", timeout=LOAD_MS)
+            page.locator(".jp-NotebookPanel .jp-Notebook").wait_for(timeout=LOAD_MS)
+            wait_all_cells_attached(page, len(nb.cells))
+            # Every Markdown cell rendered, and MathJax done with each cell that has math.
+            page.wait_for_function(f"""() => {{ const r = ({RENDERED_MARKDOWN_JS})();
+                return r.length === {n_md} && r.filter(x => x.math > 0).length >= {n_math}; }}""",
+                                   timeout=LOAD_MS)
+            cells = page.evaluate(RENDERED_MARKDOWN_JS)
+            for k, cell_ in enumerate(cells):
+                raw = RAW_MYST.findall(cell_["text"])
+                found = RAW_MYST.search(cell_["text"])
+                if found:
+                    problems.append(f"{rel}, Markdown cell {k}: raw MyST {found.group(0)!r} ({len(raw)} in the cell)")
+                if cell_["errors"]:
+                    problems.append(f"{rel}, Markdown cell {k}: {cell_['errors']} formula(s) MathJax cannot typeset")
+            numbered += sum(c.source.count("\\tag{") for c in nb.cells if c.cell_type == "markdown")
+            if rel.endswith(("02-discrete/matrix.ipynb", "glossary.ipynb")):
+                shot(page, "lesson-0-" + rel.replace("/", "-").removesuffix(".ipynb"))
+            lab.shutdown_sessions()
+    finally:
+        context.close()
+        lab.shutdown_sessions()
+    assert not problems, "\n".join(problems)
+    labelled = sum(len(re.findall(r"^\$\$[ \t]*\([^()\s]+\)[ \t]*$", p.read_text(), re.M))
+                   for p in lessons.lesson_pages(course))
+    assert numbered == labelled > 0, f"{numbered} numbered equations in the workspace, {labelled} in the book"
+    assert not console.errors, console.errors
+
+
+def test_second_start_with_nothing_changed_regenerates_nothing(scratch, lab):
+    # The first start (the module's lab) generated every student version, and said so without a word of loss.
+    for name in SETS:
+        assert f"student version of {name}: generating (new)" in lab.output, lab.output
+    said = coursekit_lines(lab.output)
+    assert not DELETION_WORDS.search(said), f"the first start printed {DELETION_WORDS.search(said)!r}:\n{said}"
+    stamp = (scratch.dir / "release" / STAMP).read_bytes()
+    released = {p: p.read_bytes() for p in (scratch.dir / "release").rglob("*.ipynb")}
+    manifest = (scratch.workspace / MANIFEST).read_bytes()
+
+    proc, server = start_lab(scratch, scratch.dir.parent / "jupyter-lab-2.log")
+    try:
+        assert "student versions: up to date (no master changed)" in server.output, server.output
+        assert "generating" not in server.output, server.output
+        assert "(0 file(s) new or brought up to date" in server.output, server.output
+        assert not DELETION_WORDS.search(coursekit_lines(server.output)), server.output
+        assert server.api("GET", "/api/status")["started"]  # the printed URL and token are the real ones
+    finally:
+        stop_lab(proc, server)
+    assert (scratch.dir / "release" / STAMP).read_bytes() == stamp
+    assert {p: p.read_bytes() for p in (scratch.dir / "release").rglob("*.ipynb")} == released
+    assert (scratch.workspace / MANIFEST).read_bytes() == manifest
+
+
+def test_instructor_lab_has_the_instructor_tools(browser, scratch, lab, shots):
+    proc, server = start_lab(scratch, scratch.dir.parent / "jupyter-lab-instructor.log", "--role", "instructor")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(60_000)
+    try:
+        assert "JupyterLab (instructor) on " + str(scratch.dir) in server.output, server.output
+        page = context.new_page()
+        page.goto(f"{server.url}/lab?reset&token={server.token}", timeout=LOAD_MS)
+        page.locator(".jp-DirListing-item").first.wait_for(timeout=LOAD_MS)
+        page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
+        for tool in ("Formgrader", "Course List", "Assignment List"):
+            expect(page.get_by_role("menuitem", name=tool, exact=False).first).to_be_visible()
+        page.keyboard.press("Escape")
+        expect(page.get_by_text("Create Assignment").first).to_be_visible()  # its tab in the right side bar
+        assert server.api("GET", "/formgrader/api/assignments") is not None  # the formgrader's server half
+        shot(page, "instructor-lab")
+    finally:
+        context.close()
+        stop_lab(proc, server)
+
+
+def test_workspace_keeps_what_the_student_changed_and_updates_the_rest(scratch, lab, tmp_path):
+    course = paths.Course(scratch.dir)
+    ws = tmp_path / "workspace"
+    first = prepare_workspace(course, ws)
+    assert len(first) == len(lessons.lesson_pages(course)) + 1 + len(SETS)
+    assert prepare_workspace(course, ws) == []  # nothing changed: nothing written, nothing converted
+
+    lesson = ws / "lessons" / "02-discrete" / "matrix.ipynb"
+    outdated = ws / "lessons" / "02-discrete" / "modes.ipynb"
+    missing = ws / "lessons" / "04-fft" / "dft.ipynb"
+    mine = ws / SETS[0] / f"{SETS[0]}.ipynb"
+    current = outdated.read_bytes()
+    lesson.write_text(lesson.read_text().replace("Convolution as a matrix", "My notes on the matrix"))
+    mine.write_text(mine.read_text().replace("raise NotImplementedError()", "return 42", 1))
+    outdated.write_bytes(b'{"an older version": "written by coursekit"}')
+    missing.unlink()
+    manifest = json.loads((ws / MANIFEST).read_text())
+    manifest["files"][outdated.relative_to(ws).as_posix()] = hashlib.sha256(outdated.read_bytes()).hexdigest()
+    manifest["lessons"] = "the lessons changed"
+    (ws / MANIFEST).write_text(json.dumps(manifest))
+    students = {p: p.read_bytes() for p in (lesson, mine)}
+
+    written = prepare_workspace(course, ws)
+    assert sorted(written) == sorted([outdated, missing]), written
+    assert outdated.read_bytes() == current and missing.exists()
+    assert {p: p.read_bytes() for p in (lesson, mine)} == students  # the student's, as they are
+
+    # A workspace made before lessons were converted: a lesson still as it was copied then is brought up to date.
+    old = tmp_path / "old-workspace"
+    legacy = jupytext.read(course.chapters / "02-discrete" / "matrix.md")
+    legacy.metadata.pop("jupytext", None)
+    (old / "lessons" / "02-discrete").mkdir(parents=True)
+    jupytext.write(legacy, old / "lessons" / "02-discrete" / "matrix.ipynb")
+    assert "{term}" in (old / "lessons" / "02-discrete" / "matrix.ipynb").read_text()
+    prepare_workspace(course, old)
+    assert "{term}" not in (old / "lessons" / "02-discrete" / "matrix.ipynb").read_text()
+
+
+def test_a_port_in_use_is_refused_before_any_work(scratch, lab):
+    port = lab.url.rsplit(":", 1)[1]
+    result = subprocess.run(coursekit(scratch.dir, "lab", "--port", port), cwd=ROOT, env=scratch.env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result
+    assert re.search(rf"port {port} on 127\.0\.0\.1 is in use .*`make lab PORT={int(port) + 1}`", result.stderr), result
+    assert "student version" not in result.stdout and "workspace" not in result.stdout, result.stdout

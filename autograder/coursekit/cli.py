@@ -5,7 +5,7 @@ Usage (the Makefile calls these; each is also fine by hand, from any folder)::
     coursekit masters          # jupytext masters -> source/<set>/<set>.ipynb
     coursekit release          # masters + nbgrader generate_assignment
     coursekit book-exercises   # release notebooks -> chapters/exercises/
-    coursekit lab              # JupyterLab on workspace/ (copies of the release)
+    coursekit lab              # JupyterLab on workspace/ (copies of the release); --port N, --role instructor
     coursekit audit            # the integrity audit of every submission
     coursekit grade            # audit, autograde, re-check, feedback, grades.csv, report.html
 
@@ -23,7 +23,7 @@ import argparse
 import os
 import sys
 
-from . import grade, masters, release, workspace
+from . import grade, lab, masters, release
 from .paths import ENV_VAR, CourseError, current
 
 
@@ -37,8 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("masters", help="build source/<set>/<set>.ipynb from the jupytext masters")
     sub.add_parser("release", help="masters, then nbgrader generate_assignment for every set")
     sub.add_parser("book-exercises", help="copy the release notebooks into chapters/exercises/")
-    lab = sub.add_parser("lab", help="JupyterLab on the student workspace")
-    lab.add_argument("--port", type=int, default=8888)
+    lab_p = sub.add_parser("lab", help="JupyterLab on the student workspace (or, for the instructor, the course)")
+    lab_p.add_argument("--port", type=int, default=None,
+                       help="the port on 127.0.0.1 (`make lab PORT=N`; default: the first free one from 8888)")
+    lab_p.add_argument("--role", choices=lab.ROLES, default="student",
+                       help="student (default: no instructor tools) or instructor (formgrader, create assignment, "
+                            "course list; in the course folder)")
     audit_p = sub.add_parser("audit", help="the integrity audit of every submission")
     grade_p = sub.add_parser("grade", help="audit, autograde, re-check, feedback, grades.csv and report.html")
     grade_p.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS") or os.cpu_count() or 1),
@@ -67,8 +71,7 @@ def main(argv=None) -> int:
         elif args.command == "book-exercises":
             release.book_exercises(course)
         elif args.command == "lab":
-            release.release(course)
-            workspace.lab(course, args.port)
+            return lab.lab(course, port=args.port, role=args.role)
         elif args.command == "audit":
             grade.audit_class(course, students=args.students, shard=args.shard)
         elif args.command == "grade":
