@@ -103,10 +103,10 @@ def test_the_cycle_check_sees_a_cycle(tmp_path):
 def test_coursekit_layers_point_down():
     """cli -> commands -> libraries -> config -> paths, never upwards."""
     layers = [{"coursekit.cli", "coursekit.__main__"},
-              {"coursekit.grade"}, {"coursekit.release", "coursekit.workspace"},
-              {"coursekit.audit", "coursekit.recheck", "coursekit.report", "coursekit.masters",
-               "coursekit.preprocessors", "coursekit.sandbox", "coursekit._cell_cpu_limit"},
-              {"coursekit.similarity", "coursekit.forbidden"},
+              {"coursekit.grade"}, {"coursekit.release", "coursekit.workspace", "coursekit.lab"},
+              {"coursekit.audit", "coursekit.recheck", "coursekit.report", "coursekit.masters", "coursekit.lessons",
+               "coursekit.preprocessors", "coursekit.sandbox", "coursekit._cell_cpu_limit", "coursekit.integrity"},
+              {"coursekit.similarity", "coursekit.forbidden", "coursekit._recheck_child"},
               {"coursekit.config"}, {"coursekit.paths"}, {"coursekit"}]
     rank = {m: i for i, layer in enumerate(layers) for m in layer}
     graph = import_graph("coursekit", PACKAGES["coursekit"])

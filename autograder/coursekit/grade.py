@@ -20,7 +20,7 @@ import tempfile
 import time
 import zlib
 
-from . import audit, masters, recheck, release, report, sandbox
+from . import audit, integrity, masters, recheck, release, report, sandbox
 from .config import db_url, load_config, nbgrader, venv_env
 from .paths import Course
 
@@ -28,6 +28,7 @@ _API = None
 _COURSE: Course | None = None
 _INIT_SECONDS = 0.0
 _REFERENCES: dict = {}
+_SEED: str | None = None
 
 
 def submissions(course: Course) -> list[tuple[str, str]]:
@@ -67,12 +68,12 @@ def autograde_problem(course: Course, student: str, assignment: str, log: str) -
     return None
 
 
-def _worker_init(course: Course, references=None, tmp=None) -> None:
-    global _API, _COURSE, _INIT_SECONDS, _REFERENCES
+def _worker_init(course: Course, references=None, tmp=None, seed=None) -> None:
+    global _API, _COURSE, _INIT_SECONDS, _REFERENCES, _SEED
     t0 = time.perf_counter()
     if tmp:
         os.environ[sandbox.TMP_ENV] = tmp  # the sandbox's private folders, removed with the pool
-    _COURSE, _REFERENCES = course, references or {}
+    _COURSE, _REFERENCES, _SEED = course, references or {}, seed
     os.chdir(course.dir)
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -94,7 +95,7 @@ def _grade_task(task):
         tail = " | ".join(line.strip() for line in log.strip().splitlines()[-3:])
         problem = f"nbgrader could not grade it ({tail})"
     t_grade = time.perf_counter() - t0
-    verdicts = None
+    verdicts, t_recheck = None, 0.0
     if problem is None:
         fb = _API.generate_feedback(assignment, student, force=True)
         if not fb.get("success", False):
@@ -102,9 +103,12 @@ def _grade_task(task):
         if assignment in _REFERENCES:
             master = _COURSE.master(assignment)
             notebook = _COURSE.submitted / student / assignment / f"{assignment}.ipynb"
-            verdicts = recheck.recheck_submission(master, notebook, _REFERENCES[assignment])
+            t1 = time.perf_counter()
+            verdicts = recheck.recheck_submission(master, notebook, _REFERENCES[assignment], seed=_SEED)
+            t_recheck = time.perf_counter() - t1
     return dict(student=student, assignment=assignment, problem=problem, seconds=time.perf_counter() - t0,
-                grade_seconds=t_grade, worker=os.getpid(), init_seconds=_INIT_SECONDS, recheck=verdicts)
+                grade_seconds=t_grade, recheck_seconds=t_recheck, worker=os.getpid(), init_seconds=_INIT_SECONDS,
+                recheck=verdicts)
 
 
 def select(subs, students: str | None = None, shard: str | None = None):
@@ -139,7 +143,7 @@ def _bar(done: int, total: int, width: int = 30) -> str:
     return "[" + "#" * filled + "." * (width - filled) + f"] {done}/{total}"
 
 
-def grade_all(course: Course, subs, jobs: int = 1, out=sys.stdout, references=None):
+def grade_all(course: Course, subs, jobs: int = 1, out=sys.stdout, references=None, seed=None):
     """Grade ``subs`` with ``jobs`` workers, printing a status line per submission.
 
     Returns the list of per-submission results (dicts), in completion order.
@@ -151,7 +155,7 @@ def grade_all(course: Course, subs, jobs: int = 1, out=sys.stdout, references=No
     ctx = mp.get_context("spawn")
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="coursekit-workers-") as tmp, \
-            ctx.Pool(jobs, initializer=_worker_init, initargs=(course, references, tmp)) as pool:
+            ctx.Pool(jobs, initializer=_worker_init, initargs=(course, references, tmp, seed)) as pool:
         for k, r in enumerate(pool.imap_unordered(_grade_task, subs), 1):
             results.append(r)
             status = "graded" if r["problem"] is None else f"NOT GRADED: {r['problem']}"
@@ -193,11 +197,11 @@ def grade_class(course: Course, *, jobs: int, students: str | None = None, shard
 
     flags = audit.audit_class(course.dir, subs)
     print(f"audit: {len(flags)} flag(s) (listed in the report; they never change a score)", flush=True)
-    references = {}
+    references, seed = {}, recheck.grading_seed(course.dir)  # the hidden inputs' secret, never in the sandbox
     for a in sorted({a for _, a in subs}):
         master = course.master(a)
         if master.exists() and recheck.master_parts(master)[1]:
-            data, why = recheck.cached_reference_results(master, course.dir / "recheck-cache")
+            data, why = recheck.cached_reference_results(master, course.dir / "recheck-cache", seed)
             if data is None:
                 print(f"re-check: NO re-check for {a} in this run ({why})", flush=True)
             else:
@@ -205,16 +209,20 @@ def grade_class(course: Course, *, jobs: int, students: str | None = None, shard
     print(f"re-check: reference answers ready for {len(references)} assignment(s)", flush=True)
 
     print(f"grading {len(subs)} submission(s) with {jobs} worker(s)", flush=True)
-    results = grade_all(course, subs, jobs=jobs, references=references)
+    results = grade_all(course, subs, jobs=jobs, references=references, seed=seed)
     failures = {(r["student"], r["assignment"]): r["problem"] for r in results if r["problem"]}
     verdicts = {(r["student"], r["assignment"]): r["recheck"] for r in results if r.get("recheck")}
 
-    disagree = report.write_all(course.dir, db_url(course), subs, failures, flags, verdicts)
+    # the records: the gradebook's scores against the autograded notebooks (a changed row is reported)
+    records = integrity.check_records(course, db_url(course), [s for s in subs if s not in failures])
+    disagree = report.write_all(course.dir, db_url(course), subs, failures, flags, verdicts, records=records)
     nbgrader(course, "export", f"--CsvExportPlugin.to={course.dir / 'nbgrader-export.csv'}", "--log-level=WARN")
     print(f"grades: {course.rel(course.dir / 'grades.csv')}; report: {course.rel(course.dir / 'report.html')}; "
           f"feedback: {course.rel(course.feedback)}/")
     print(f"graded {len(subs) - len(failures)} of {len(subs)} submission(s); {len(flags)} audit flag(s); "
-          f"{len(disagree)} re-check disagreement(s)")
+          f"{len(disagree)} re-check disagreement(s); {len(records)} gradebook record(s) that do not match")
+    for r in records:
+        print(f"  RECORD {r['student']}/{r['assignment']} {r['cell']}: {r['problem']} ({r['detail']})")
     for d in disagree:
         print(f"  DISAGREE ({d['kind']}) {d['student']}/{d['assignment']} {d['exercise']}: nbgrader {d['nbgrader']}, "
               f"re-check {d['recheck']}")

@@ -9,8 +9,10 @@ and a status that says why, never a silent 0.
 It shows the score distribution per exercise, the hardest exercises, the
 flagged submissions with reasons (from the audit), the disagreements between
 nbgrader and the independent re-check, and the submissions that could not be
-graded.  Hidden tests never appear in it: it holds scores, flags and the
-re-check's one-line verdicts only.
+graded, and the gradebook records that their graded notebooks contradict
+(:mod:`coursekit.integrity`).  Hidden tests never appear in it: it holds
+scores, flags and the re-check's one-line verdicts only.  ``integrity.json``
+holds the same flags, disagreements and records for scripts.
 """
 
 from __future__ import annotations
@@ -58,7 +60,21 @@ def scores_from_gradebook(db_url: str, subs) -> dict:
 
 
 def disagreements(scores: dict, verdicts: dict) -> list[dict]:
-    """Where the re-check and nbgrader disagree on an exercise."""
+    """Where the re-check and nbgrader disagree on an exercise, at any credit level.
+
+    The re-check is all or nothing: it passes (nbgrader should give full
+    marks) or fails (nbgrader should give none).  Three kinds of rows:
+    ``suspicious`` (full marks in the kernel, wrong in the re-check: the
+    signature of tampering), ``credit`` (some points in the kernel, wrong in
+    the re-check: tampering with some tests, or tests that grant partial
+    credit) and ``partial`` (right in the re-check, not full marks in the
+    kernel: usually tests the re-check does not cover, such as errors).
+
+    >>> disagreements({("ann", "s1"): {"e1": (1.0, 3.0), "e2": (3.0, 3.0)}},
+    ...               {("ann", "s1"): {"e1": {"ok": False, "detail": "case 0"}, "e2": {"ok": True, "detail": ""}}})
+    [{'student': 'ann', 'assignment': 's1', 'exercise': 'e1', 'nbgrader': '1.0/3.0', 'recheck': 'fails: case 0', \
+'kind': 'credit'}]
+    """
     rows = []
     for key, per_ex in verdicts.items():
         ex_scores = scores.get(key, {})
@@ -66,11 +82,11 @@ def disagreements(scores: dict, verdicts: dict) -> list[dict]:
             if ex not in ex_scores:
                 continue
             score, best = ex_scores[ex]
-            full = score is not None and abs(score - best) < 1e-9
-            if verdict["ok"] != full:
-                # full marks in the kernel but a wrong answer outside it is the signature of tampering;
-                # the other way round usually means tests the re-check does not cover (errors, dtypes)
-                kind = "suspicious" if full else "partial"
+            if score is None:
+                continue  # waits for a human grader
+            full = abs(score - best) < 1e-9
+            if verdict["ok"] != full or (not verdict["ok"] and score > 1e-9):
+                kind = "partial" if verdict["ok"] else "suspicious" if full else "credit"
                 rows.append(dict(student=key[0], assignment=key[1], exercise=ex, nbgrader=f"{score}/{best}",
                                  recheck="passes" if verdict["ok"] else f"fails: {verdict['detail']}", kind=kind))
     return rows
@@ -124,7 +140,7 @@ def _table(headers, rows) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures: dict) -> None:
+def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures: dict, records=()) -> None:
     from matplotlib.figure import Figure
 
     per_ex = defaultdict(list)
@@ -162,8 +178,17 @@ def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures
                     "the hidden inputs, disagrees with nbgrader's score.</p>"
                     "<h3>Full marks in the kernel, wrong in the re-check (look for tampering)</h3>"
                     + _table(cols, pick("suspicious"))
+                    + "<h3>Some points in the kernel, wrong in the re-check (look for tampering with some tests)</h3>"
+                    + _table(cols, pick("credit"))
                     + "<h3>Right in the re-check, partial credit in the kernel (tests the re-check does not "
                       "cover, such as error handling or dtypes)</h3>" + _table(cols, pick("partial")))
+    sections.append("<h2>Gradebook records that the graded notebooks contradict</h2><p>Each score in the "
+                    "gradebook is recomputed from its graded notebook's outputs; a difference means that the "
+                    "gradebook (or the notebook) was changed after grading: <strong>gradebook tampered or out of "
+                    "date</strong>.</p>"
+                    + _table(["student", "assignment", "notebook", "cell", "problem", "what differs"],
+                             [(r["student"], r["assignment"], r["notebook"], r["cell"], r["problem"], r["detail"])
+                              for r in records]))
     graded = sum(1 for v in status.values() if v == "graded")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Grade report</title>
@@ -172,22 +197,29 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
 th{{background:#eee}}img{{max-width:100%}}</style></head>
 <body><h1>Grade report</h1>
 <p>{graded} of {len(status)} submission(s) graded; {len(failures)} could not be graded;
-{len(flags)} audit flag(s); {len(disagree)} re-check disagreement(s).</p>
+{len(flags)} audit flag(s); {len(disagree)} re-check disagreement(s);
+{len(records)} gradebook record(s) that the graded notebooks contradict.</p>
 {''.join(sections)}
 </body></html>
 """
     path.write_text(page)
 
 
-def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdicts: dict) -> list[dict]:
-    """``grades.csv``, ``report.html`` and ``integrity.json`` in ``course_dir``; returns the disagreements."""
+def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdicts: dict,
+              records=()) -> list[dict]:
+    """``grades.csv``, ``report.html`` and ``integrity.json`` in ``course_dir``; returns the disagreements.
+
+    ``records`` are :func:`coursekit.integrity.check_records`'s rows (the
+    gradebook against the graded notebooks).
+    """
     status = {key: "graded" for key in subs} | {k: f"NOT GRADED: {v}" for k, v in failures.items()}
     scores = scores_from_gradebook(db_url, subs)
     disagree = disagreements(scores, verdicts)
     write_csv(course_dir / "grades.csv", subs, scores, status)
-    write_html(course_dir / "report.html", scores, status, flags, disagree, failures)
+    write_html(course_dir / "report.html", scores, status, flags, disagree, failures, records)
     (course_dir / "integrity.json").write_text(json.dumps(
         {"flags": [dataclasses.asdict(f) for f in flags], "disagreements": disagree,
-         "not_graded": [{"student": s, "assignment": a, "why": p} for (s, a), p in sorted(failures.items())]},
+         "not_graded": [{"student": s, "assignment": a, "why": p} for (s, a), p in sorted(failures.items())],
+         "records": list(records)},
         indent=1))
     return disagree

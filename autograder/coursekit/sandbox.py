@@ -220,6 +220,38 @@ def configure(c) -> None:
     c.Execute.interrupt_on_timeout = True
 
 
+def run_sandboxed(workdir: Path, command: list[str], *, cpu_seconds: float, wall_seconds: float,
+                  stderr=None) -> int | None:
+    """Run ``command`` in the sandbox with ``workdir`` as its only writable folder; its return code.
+
+    The same sandbox as a grading kernel's (:func:`bwrap_argv`, the limits of
+    :func:`_limit_resources`), with the process's CPU time capped at
+    ``cpu_seconds``.  ``stdin`` and ``stdout`` are closed; ``stderr`` is
+    a file opened outside, or closed too.  Returns None when the sandbox was
+    still running after ``wall_seconds`` (a backstop for a blocked process:
+    it is then killed, with everything in it).
+    """
+    import resource
+    import subprocess
+
+    workdir = Path(workdir).resolve()
+    _prepare_writable(workdir)
+    argv = bwrap_argv(workdir, [workdir], command)
+    cpu = max(1, int(cpu_seconds))
+
+    def limits() -> None:
+        _limit_resources()
+        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+        resource.setrlimit(resource.RLIMIT_CPU, (min(cpu, hard), min(cpu + 5, hard)))
+
+    try:
+        return subprocess.run(argv, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=stderr if stderr is not None else subprocess.DEVNULL, timeout=wall_seconds,
+                              preexec_fn=limits).returncode
+    except subprocess.TimeoutExpired:
+        return None
+
+
 def check_available() -> None:
     """Refuse to grade without a working sandbox, saying why."""
     import subprocess

@@ -1,0 +1,231 @@
+"""Integrity of the records, through the real pipeline: ``coursekit grade`` (nbgrader, the sandbox, the re-check).
+
+A tiny set is graded for a class of three: an honest solution, an answer that
+is right on the re-check's inputs but not on every test (partial credit), and a
+cheat that turns the set-up's checker into a no-op, which earns partial credit
+in nbgrader's kernel.  Then the test plays an attacker who got out of the
+sandbox and rewrites gradebook rows with ``sqlite3``; the check of the records
+must name each changed row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+
+import nbformat
+import pytest
+
+from conftest import coursekit
+from coursekit import integrity, paths, report
+
+pytestmark = [pytest.mark.slow]
+
+MASTER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A tiny set
+
+```{code-cell} ipython3
+---
+nbgrader:
+  grade_id: setup
+  locked: true
+---
+from convbook.grading import check_equal
+```
+
+```{code-cell} ipython3
+---
+nbgrader:
+  grade_id: double-answer
+  solution: true
+---
+def double(x):
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION
+```
+
+```{code-cell} ipython3
+---
+nbgrader:
+  grade_id: double-test-small
+  grade: true
+  points: 1
+---
+check_equal(double(1), 2, name="double(1)")
+### BEGIN HIDDEN TESTS
+check_equal(double(5), 10, name="double(5)")
+### END HIDDEN TESTS
+```
+
+```{code-cell} ipython3
+---
+nbgrader:
+  grade_id: double-test-big
+  grade: true
+  points: 2
+---
+assert double(10**6) == 2 * 10**6, "double(10**6)"
+### BEGIN HIDDEN TESTS
+assert double(-3) == -6, "double(-3)"
+### END HIDDEN TESTS
+```
+
+```{code-cell} ipython3
+---
+recheck:
+  exercise: double
+  function: double
+---
+import numpy as np
+
+_rng = np.random.default_rng(5)
+CASES = [(int(v),) for v in _rng.integers(-100, 100, 5)]
+
+
+def reference(x):
+    return 2 * x
+
+
+def same(got, expected):
+    return type(got) is int and got == expected
+```
+"""
+
+ANSWERS = {
+    "honest": "def double(x):\n    return 2 * x\n",
+    "partial": "def double(x):\n    return 2 * x if abs(x) < 1000 else 0\n",
+    "cheat": "check_equal = lambda *args, **kwargs: None\n\ndef double(x):\n    return 0\n",
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    top = tmp_path_factory.mktemp("records")
+    ag = paths.scratch_course(top, [])
+    (ag / "source" / "demo").mkdir(parents=True)
+    (ag / "source" / "demo" / "demo.md").write_text(MASTER)
+    env = {k: v for k, v in os.environ.items() if k not in ("CONVBOOK_GRADING_SEED", "CONVBOOK_GRADEBOOK_URL")}
+    env.update(CONVBOOK_CELL_CPU="15", CONVBOOK_RECHECK_SECONDS="15")
+    subprocess.run(coursekit(ag, "release"), cwd=top, env=env, check=True, capture_output=True, text=True)
+    release_nb = nbformat.read(ag / "release" / "demo" / "demo.ipynb", as_version=4)
+    for student, answer in ANSWERS.items():
+        nb = nbformat.from_dict(release_nb)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == "double-answer":
+                cell.source = answer
+        (ag / "submitted" / student / "demo").mkdir(parents=True)
+        nbformat.write(nb, ag / "submitted" / student / "demo" / "demo.ipynb")
+    result = subprocess.run(coursekit(ag, "grade", "--jobs", "2"), cwd=top, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return dict(ag=ag, result=result, integrity=json.loads((ag / "integrity.json").read_text()),
+                db=f"sqlite:///{ag / 'gradebook.db'}", subs=[(s, "demo") for s in sorted(ANSWERS)])
+
+
+def _scores(graded) -> dict:
+    return report.scores_from_gradebook(graded["db"], graded["subs"])
+
+
+def test_the_graded_class_has_clean_records(graded):
+    assert graded["integrity"]["records"] == [], graded["integrity"]["records"]
+    assert integrity.check_records(paths.Course(graded["ag"]), graded["db"], graded["subs"]) == []
+    assert "0 gradebook record(s) that do not match" in graded["result"].stdout
+    scores = _scores(graded)
+    assert scores[("honest", "demo")]["double"] == (3.0, 3.0)
+    assert scores[("partial", "demo")]["double"] == (1.0, 3.0)
+    assert scores[("cheat", "demo")]["double"] == (1.0, 3.0), "the no-op checker fools the kernel's first test"
+
+
+def test_every_disagreement_is_reported_at_any_credit_level(graded):
+    rows = {(d["student"], d["exercise"]): d for d in graded["integrity"]["disagreements"]}
+    assert set(rows) == {("partial", "double"), ("cheat", "double")}, rows
+    assert rows[("cheat", "double")]["kind"] == "credit", "partial credit in the kernel, wrong outside it"
+    assert rows[("cheat", "double")]["recheck"].startswith("fails: case 0: expected"), rows
+    assert rows[("partial", "double")]["kind"] == "partial", "right on the re-check, not on every test"
+    html = (graded["ag"] / "report.html").read_text()
+    assert "Some points in the kernel, wrong in the re-check" in html
+
+
+def test_the_grading_seed_is_made_once_outside_the_sandbox(graded):
+    seed = graded["ag"] / ".grading-seed"
+    assert seed.exists() and stat.S_IMODE(seed.stat().st_mode) == 0o600
+    assert len(seed.read_text().strip()) == 64
+
+
+def _sql(ag, *statements) -> list[int]:
+    """Run SQL statements on the gradebook, as an attacker with the file would; their row counts."""
+    db = sqlite3.connect(ag / "gradebook.db")
+    try:
+        counts = [db.execute(sql).rowcount for sql in statements]
+        db.commit()
+        return counts
+    finally:
+        db.close()
+
+
+def _student_grade(student: str, cell: str) -> str:
+    """The SQL condition that picks one student's row of one grade cell (as an attacker would write it)."""
+    return (f"cell_id IN (SELECT id FROM base_cell WHERE name = '{cell}') AND notebook_id IN (SELECT sn.id FROM "
+            f"submitted_notebook sn JOIN submitted_assignment sa ON sn.assignment_id = sa.id "
+            f"WHERE sa.student_id = '{student}')")
+
+
+def test_a_gradebook_row_changed_after_grading_is_reported(graded, tmp_path):
+    ag, course = graded["ag"], paths.Course(graded["ag"])
+    # the attacker who got out: full marks, quietly
+    assert _sql(ag, f"UPDATE grade SET auto_score = 2.0 WHERE {_student_grade('partial', 'double-test-big')}",
+                f"UPDATE grade SET manual_score = 2.0 WHERE {_student_grade('cheat', 'double-test-big')}") == [1, 1]
+    try:
+        records = integrity.check_records(course, graded["db"], graded["subs"])
+        assert records == [
+            dict(student="cheat", assignment="demo", notebook="demo", cell="double-test-big",
+                 problem=integrity.OVERRIDDEN,
+                 detail="manual score 2, extra credit none; the autograder gave 0"),
+            dict(student="partial", assignment="demo", notebook="demo", cell="double-test-big",
+                 problem=integrity.TAMPERED, detail="2 in the gradebook, 0 from the graded notebook's outputs"),
+        ], records
+        assert _scores(graded)[("partial", "demo")]["double"] == (3.0, 3.0), "the check reports, it changes nothing"
+        out = tmp_path / "report"
+        out.mkdir()
+        report.write_all(out, graded["db"], graded["subs"], {}, [], {}, records=records)
+        html = (out / "report.html").read_text()
+        assert "gradebook tampered or out of date" in html and "double-test-big" in html
+        assert json.loads((out / "integrity.json").read_text())["records"] == records
+    finally:
+        _sql(ag, f"UPDATE grade SET auto_score = 0.0 WHERE {_student_grade('partial', 'double-test-big')}",
+             f"UPDATE grade SET manual_score = NULL WHERE {_student_grade('cheat', 'double-test-big')}")
+
+
+def test_a_changed_maximum_is_reported(graded):
+    ag = graded["ag"]
+    _sql(ag, "UPDATE grade_cells SET max_score = 1.0 WHERE id IN (SELECT id FROM base_cell "
+             "WHERE name = 'double-test-big')")
+    try:
+        records = integrity.check_records(paths.Course(ag), graded["db"], graded["subs"])
+        assert {(r["student"], r["cell"], r["detail"]) for r in records} == {
+            (s, "double-test-big", "out of 1 in the gradebook, 2 in the release") for s in ANSWERS}
+    finally:
+        _sql(ag, "UPDATE grade_cells SET max_score = 2.0 WHERE id IN (SELECT id FROM base_cell "
+                 "WHERE name = 'double-test-big')")
+
+
+def test_disagreement_kinds():
+    scores = {("a", "s"): {"e1": (3.0, 3.0), "e2": (1.0, 3.0), "e3": (0.0, 3.0), "e4": (2.0, 3.0), "e5": (None, 2.0)}}
+    verdicts = {("a", "s"): {ex: {"ok": ok, "detail": "d"} for ex, ok in
+                             [("e1", False), ("e2", False), ("e3", False), ("e4", True), ("e5", False)]}}
+    kinds = {d["exercise"]: d["kind"] for d in report.disagreements(scores, verdicts)}
+    assert kinds == {"e1": "suspicious", "e2": "credit", "e4": "partial"}  # e3 agrees; e5 waits for a human
