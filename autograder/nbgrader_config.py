@@ -45,9 +45,16 @@ sandbox.configure(c)
 c.Execute.startup_timeout = 120
 
 # nbgrader scores any stderr output in a test cell as a failure.  Output on stderr (a warning,
-# a logging message, print(..., file=sys.stderr)) is not a failure; an exception is.  The course's
-# StderrIsOutput takes the place of nbgrader's IgnorePattern: stderr becomes stdout, kept for the
-# feedback, and error outputs still fail.
+# a logging message, print(..., file=sys.stderr)) is not a failure; an exception is.
+# Validate = grading: the same rule and the same per-cell CPU budget (CONVBOOK_CELL_CPU, 20 s) hold
+# wherever a notebook runs, because each set-up cell calls convbook.grading.grade_like_the_grader():
+# in the kernel, stderr is written to stdout, and a cell that uses more than the budget of CPU time
+# stops with a TimeoutError (the grading sandbox's kernel has that budget already; it is not set
+# twice).  So a student's Validate (their own JupyterLab, no sandbox, often no course config) and
+# autograding give the same verdicts.  Here, as a backstop for what bypasses sys.stderr (a C library
+# writing to file descriptor 2), the course's StderrIsOutput takes the place of nbgrader's
+# IgnorePattern in autograding: stderr becomes stdout, kept for the feedback, and error outputs
+# still fail.  (nbgrader's Validator runs a fixed list of preprocessors: it has no such hook.)
 from nbgrader.converters.autograde import Autograde  # noqa: E402
 from nbgrader.preprocessors import IgnorePattern  # noqa: E402
 

@@ -30,6 +30,11 @@ class StderrIsOutput(Preprocessor):
     failures; an exception is, and stays one: error outputs are left as they are.
     The text is kept (and shown in the feedback); only its stream changes.
     Used in place of nbgrader's ``IgnorePattern`` in ``Autograde.autograde_preprocessors``.
+
+    Its counterpart inside the kernel, :func:`convbook.grading.grade_like_the_grader`
+    (called by every set-up cell), does the same for ``sys.stderr`` wherever
+    the notebook runs, ``nbgrader validate`` included; this preprocessor is
+    the grader's backstop for output that bypasses ``sys.stderr``.
     """
 
     enabled = Bool(True, help="nbconvert preprocessors are off unless enabled").tag(config=True)
