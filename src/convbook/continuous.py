@@ -40,9 +40,12 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 import sympy as sp
+from numpy.typing import ArrayLike
 from sympy.core.function import AppliedUndef
 
 from ._validation import as_real_array, check_choice, check_real, check_size, describe
@@ -197,7 +200,7 @@ def _check_param(name: str, value, *, positive: bool = False, allow_inf: bool = 
 # --------------------------------------------------------------------------
 
 
-def rect(t, a=0, b=1) -> sp.Expr:
+def rect(t: sp.Expr, a: float | sp.Expr = 0, b: float | sp.Expr = 1) -> sp.Expr:
     r"""The box (rectangular pulse) that is 1 on ``[a, b)`` and 0 elsewhere.
 
     .. math::
@@ -264,7 +267,7 @@ def rect(t, a=0, b=1) -> sp.Expr:
     return sp.Piecewise((0, t < a), (1, t < b), (0, True))
 
 
-def triangle(t) -> sp.Expr:
+def triangle(t: sp.Expr) -> sp.Expr:
     r"""The unit triangle ``max(0, 1 - |t|)``, the convolution of two centred boxes.
 
     .. math::
@@ -306,7 +309,7 @@ def triangle(t) -> sp.Expr:
     return sp.Piecewise((0, t < -1), (1 + t, t < 0), (1 - t, t < 1), (0, True))
 
 
-def one_sided_exp(t, a=1) -> sp.Expr:
+def one_sided_exp(t: sp.Expr, a: float | sp.Expr = 1) -> sp.Expr:
     r"""The one-sided (causal) exponential ``e^{-a t}`` for ``t >= 0``, 0 before.
 
     .. math::
@@ -350,7 +353,7 @@ def one_sided_exp(t, a=1) -> sp.Expr:
     return sp.Piecewise((0, t < 0), (sp.exp(-a * t), True))
 
 
-def gaussian(t, sigma=1, mu=0) -> sp.Expr:
+def gaussian(t: sp.Expr, sigma: float | sp.Expr = 1, mu: float | sp.Expr = 0) -> sp.Expr:
     r"""The normal density with standard deviation ``sigma`` and mean ``mu``.
 
     .. math::
@@ -570,7 +573,7 @@ def _named_pieces(name, expr, x):
         raise ValueError(f"{name}: {exc}") from None
 
 
-def pieces(f, t) -> list[tuple]:
+def pieces(f: sp.Expr | complex, t: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr, sp.Expr]]:
     r"""Split a piecewise signal into intervals and the smooth formula on each.
 
     .. math::
@@ -627,7 +630,7 @@ def pieces(f, t) -> list[tuple]:
     return _named_pieces("f", f, t)
 
 
-def support(f, t) -> sp.Set:
+def support(f: sp.Expr | complex, t: sp.Symbol) -> sp.Set:
     r"""The support of a signal: the closed interval outside which it is zero.
 
     .. math::
@@ -902,7 +905,7 @@ def _tidy(expr, t):
     return factored if sp.count_ops(factored) < sp.count_ops(out) else out
 
 
-def convolve(f, g, t) -> sp.Expr:
+def convolve(f: sp.Expr | complex, g: sp.Expr | complex, t: sp.Symbol) -> sp.Expr:
     r"""The exact convolution ``(f * g)(t)`` of two signals given as sympy expressions.
 
     .. math::
@@ -1260,7 +1263,7 @@ def _numeric(name, expr, t):
     return numeric
 
 
-def to_numeric(expr, t):
+def to_numeric(expr: sp.Expr | complex, t: sp.Symbol) -> Callable[[ArrayLike], np.ndarray]:
     r"""A numpy-vectorised function ``x -> expr(t=x)``, for plots and numeric checks.
 
     .. math::
@@ -1313,7 +1316,9 @@ def to_numeric(expr, t):
     return _numeric("expr", expr, t)
 
 
-def riemann_convolve(f, g, t, t_values, *, dx, lo, hi, method="vectorized"):
+def riemann_convolve(f: sp.Expr | complex, g: sp.Expr | complex, t: sp.Symbol, t_values: ArrayLike, *,
+                     dx: float, lo: float, hi: float,
+                     method: Literal["vectorized", "loops"] = "vectorized") -> np.ndarray:
     r"""A numeric convolution by a midpoint Riemann sum (the didactic numeric path).
 
     .. math::

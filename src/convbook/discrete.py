@@ -47,8 +47,10 @@ import functools
 import math
 import numbers
 from fractions import Fraction
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from convbook._validation import MAX_SIZE, as_numeric_array, check_choice, check_int, check_size, describe
 
@@ -604,7 +606,8 @@ def _core(a, v, kind, mode, method, corr=False):
 # ---------------------------------------------------------------------------
 
 
-def convolve(a, v, mode="full", method="auto"):
+def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] = "full",
+             method: Literal["auto", "direct", "fft"] = "auto") -> np.ndarray:
     """Discrete, linear convolution of two 1-D sequences (``numpy.convolve`` semantics).
 
     .. math::  y[n] = \\sum_k a[k]\\, v[n - k]
@@ -719,7 +722,8 @@ def convolve(a, v, mode="full", method="auto"):
     return _core(a, v, kind, mode, method)
 
 
-def choose_method(a, v, mode="full"):
+def choose_method(a: ArrayLike, v: ArrayLike,
+                  mode: Literal["full", "same", "valid"] = "full") -> Literal["direct", "fft"]:
     """The method, 'direct' or 'fft', that ``convolve(a, v, mode, method='auto')`` uses.
 
     It compares two modelled costs (seconds), measured on the course machine:
@@ -773,7 +777,8 @@ def choose_method(a, v, mode="full"):
     return _choose(a, v, kind, mode)
 
 
-def correlate(a, v, mode="valid", method="auto"):
+def correlate(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] = "valid",
+              method: Literal["auto", "direct", "fft"] = "auto") -> np.ndarray:
     """Cross-correlation of two 1-D sequences (``numpy.correlate`` semantics).
 
     .. math::  c[k] = \\sum_n a[n + k]\\, \\overline{v[n]}
@@ -853,7 +858,8 @@ def _check_period(n, M, N, dtype):
     return n
 
 
-def circular_convolve(a, v, n=None, method="auto"):
+def circular_convolve(a: ArrayLike, v: ArrayLike, n: int | None = None,
+                      method: Literal["auto", "direct", "fft"] = "auto") -> np.ndarray:
     """Circular (cyclic) convolution of period `n`.
 
     .. math::  y[i] = \\sum_{k=0}^{n-1} a[k]\\, v[(i - k) \\bmod n], \\qquad i = 0, \\dots, n-1
@@ -934,7 +940,7 @@ def _python_values(a, v, kind):
     return A, V, lambda ys: np.array(ys, dtype=dtype)
 
 
-def convolve_loops(a, v, mode="full"):
+def convolve_loops(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] = "full") -> np.ndarray:
     """Didactic :func:`convolve`: two Python loops over the definition.
 
     .. math::  y[n] = \\sum_{k=0}^{M-1} a[k]\\, v[n - k], \\qquad n = 0, \\dots, M + N - 2
@@ -989,7 +995,8 @@ def convolve_loops(a, v, mode="full"):
     return finish(full[start : start + length])
 
 
-def correlate_loops(a, v, mode="valid"):
+def correlate_loops(a: ArrayLike, v: ArrayLike,
+                    mode: Literal["full", "same", "valid"] = "valid") -> np.ndarray:
     """Didactic :func:`correlate`: Python loops over the definition.
 
     .. math::  c[k] = \\sum_{n} a[n + k]\\, \\overline{v[n]}, \\qquad k = -(N-1), \\dots, M-1
@@ -1038,7 +1045,7 @@ def correlate_loops(a, v, mode="valid"):
     return finish(full[start : start + length])
 
 
-def circular_convolve_loops(a, v, n=None):
+def circular_convolve_loops(a: ArrayLike, v: ArrayLike, n: int | None = None) -> np.ndarray:
     """Didactic :func:`circular_convolve`: Python loops with indices modulo `n`.
 
     .. math::  y[i] = \\sum_{k=0}^{n-1} a[k]\\, v[(i - k) \\bmod n]
@@ -1106,7 +1113,7 @@ def _prepare_matrix_args(a, n, mode):
     return a, n
 
 
-def convolution_matrix(a, n, mode="full"):
+def convolution_matrix(a: ArrayLike, n: int, mode: Literal["full", "same", "valid"] = "full") -> np.ndarray:
     """The Toeplitz matrix A such that ``A @ v == convolve(a, v, mode)`` for ``len(v) == n``.
 
     .. math::  A[i, j] = a[i + s - j] \\quad (0 \\le i + s - j < M, \\text{ else } 0)
@@ -1168,7 +1175,8 @@ def convolution_matrix(a, n, mode="full"):
     return padded[i - j + n]
 
 
-def convolution_matrix_loops(a, n, mode="full"):
+def convolution_matrix_loops(a: ArrayLike, n: int,
+                             mode: Literal["full", "same", "valid"] = "full") -> np.ndarray:
     """Didactic :func:`convolution_matrix`: fill ``A[i, j] = a[i + s - j]`` with two loops.
 
     .. math::  A[i, j] = a[i + s - j] \\quad (0 \\le i + s - j < M, \\text{ else } 0)
@@ -1300,7 +1308,8 @@ def _choose2d(a, k, kind, out_size):
     return "direct" if direct <= fft else "fft"
 
 
-def convolve2d(a, k, mode="full", method="auto"):
+def convolve2d(a: ArrayLike, k: ArrayLike, mode: Literal["full", "same", "valid"] = "full",
+               method: Literal["auto", "direct", "fft"] = "auto") -> np.ndarray:
     """True 2-D convolution with zero fill (``scipy.signal.convolve2d`` semantics).
 
     .. math::  y[i, j] = \\sum_{p} \\sum_{q} a[p, q]\\, k[i - p, j - q]
@@ -1397,7 +1406,8 @@ def convolve2d(a, k, mode="full", method="auto"):
     return y if den is None else _rational_result(y, den)
 
 
-def convolve2d_loops(a, k, mode="full"):
+def convolve2d_loops(a: ArrayLike, k: ArrayLike,
+                     mode: Literal["full", "same", "valid"] = "full") -> np.ndarray:
     """Didactic :func:`convolve2d`: four Python loops over the definition.
 
     .. math::  y[i, j] = \\sum_{p=0}^{M_1-1} \\sum_{q=0}^{M_2-1} a[p, q]\\, k[i - p, j - q]

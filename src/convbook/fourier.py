@@ -30,9 +30,10 @@ what happens when the rounding-error bound is ignored.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from convbook import _fft
 from convbook._validation import MAX_SIZE, as_numeric_array, check_choice, check_int, describe, memory_bytes
@@ -103,7 +104,7 @@ def _check_bigint(name: str, value) -> int:
 # --------------------------------------------------------------------------
 
 
-def dft_matrix(n):
+def dft_matrix(n: int) -> np.ndarray:
     r"""The n x n DFT matrix, :math:`W_{jk} = e^{-2\pi i\, jk/n}`.
 
     .. math::
@@ -179,7 +180,7 @@ def _dft_blocks(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def dft(x):
+def dft(x: ArrayLike) -> np.ndarray:
     r"""Discrete Fourier transform by its definition, O(n²).
 
     .. math::
@@ -227,7 +228,7 @@ def dft(x):
     return _dft_blocks(_as_complex_vector("x", x))
 
 
-def idft(X):
+def idft(X: ArrayLike) -> np.ndarray:
     r"""Inverse discrete Fourier transform by its definition, O(n²).
 
     .. math::
@@ -284,7 +285,7 @@ def _fft_rec(x: np.ndarray) -> np.ndarray:
     return np.concatenate([even + twiddled, even - twiddled])
 
 
-def fft_recursive(x):
+def fft_recursive(x: ArrayLike) -> np.ndarray:
     r"""Recursive radix-2 Cooley--Tukey FFT (didactic; power-of-two lengths).
 
     Split into even- and odd-indexed samples, transform both halves, combine:
@@ -351,7 +352,7 @@ def _bit_reversed_indices(n: int) -> np.ndarray:
     return rev
 
 
-def fft_iterative(x):
+def fft_iterative(x: ArrayLike) -> np.ndarray:
     r"""Iterative radix-2 Cooley--Tukey FFT (didactic; power-of-two lengths).
 
     The recursion of :func:`fft_recursive` unrolled: put the samples in
@@ -411,7 +412,7 @@ def fft_iterative(x):
     return a
 
 
-def fft_bluestein(x):
+def fft_bluestein(x: ArrayLike) -> np.ndarray:
     r"""Bluestein's chirp-z FFT: a DFT of any length as one convolution.
 
     With :math:`jk = \tfrac12\left(j^2 + k^2 - (k-j)^2\right)` and the chirp
@@ -475,7 +476,7 @@ def fft_bluestein(x):
 # --------------------------------------------------------------------------
 
 
-def fft(x):
+def fft(x: ArrayLike) -> np.ndarray:
     r"""Fast Fourier transform of a 1-D sequence of any length (numpy's convention).
 
     .. math::
@@ -571,7 +572,7 @@ def fft(x):
     return _fft.fft_any(_as_complex_vector("x", x))
 
 
-def ifft(X):
+def ifft(X: ArrayLike) -> np.ndarray:
     r"""Inverse fast Fourier transform (numpy's convention: the 1/n is here).
 
     .. math::
@@ -664,7 +665,7 @@ def _mode_slice(full: np.ndarray, m: int, n: int, mode: str) -> np.ndarray:
     return full[short - 1:long]  # valid
 
 
-def fft_convolve(a, v, mode="full"):
+def fft_convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] = "full") -> np.ndarray:
     r"""Linear convolution of two 1-D sequences through the FFT (``numpy.convolve`` semantics).
 
     .. math::
@@ -807,7 +808,7 @@ def fft_convolve(a, v, mode="full"):
 # --------------------------------------------------------------------------
 
 
-def to_limbs(x, limb_bits):
+def to_limbs(x: int, limb_bits: int) -> np.ndarray:
     r"""The base-:math:`2^b` digits ("limbs") of a non-negative integer, least significant first.
 
     .. math::
@@ -861,7 +862,7 @@ def to_limbs(x, limb_bits):
     return np.array(limbs, dtype=np.int64)
 
 
-def from_limbs(coefficients, limb_bits):
+def from_limbs(coefficients: ArrayLike, limb_bits: int) -> int:
     r"""Evaluate :math:`\sum_k c_k 2^{b k}` exactly: the "carry" step of long multiplication.
 
     Parameters
@@ -945,7 +946,7 @@ class MultiplyPlan(NamedTuple):
     uses_fft: bool
 
 
-def multiply_plan(bits_x, bits_y):
+def multiply_plan(bits_x: int, bits_y: int) -> MultiplyPlan:
     r"""The limb size and transform length :func:`multiply` uses for factors of these sizes.
 
     Parameters
@@ -1043,7 +1044,7 @@ def multiply_plan(bits_x, bits_y):
     )
 
 
-def multiply(x, y, *, threshold=None):
+def multiply(x: int, y: int, *, threshold: int | None = None) -> int:
     r"""Exact product of two integers of any size, through a floating-point FFT.
 
     .. math::
@@ -1133,7 +1134,7 @@ def multiply(x, y, *, threshold=None):
     return -product if negative else product
 
 
-def multiply_unsafe(x, y, limb_bits):
+def multiply_unsafe(x: int, y: int, limb_bits: int) -> int:
     r"""DEMONSTRATION ONLY: FFT multiplication with a limb size you choose, unchecked.
 
     The same convolution of limbs as :func:`multiply`, but with the limb

@@ -31,8 +31,14 @@ import numbers
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # sympy is imported by check_sympy when called, not with this module
+    import sympy as sp
 
 __all__ = [
     "check_array",
@@ -187,7 +193,7 @@ def _fail(name: str, reason: str, expected, got) -> None:
     raise _assertion(f"{name}: {reason}\n  expected: {_short(expected)}\n  got:      {_short(got)}")
 
 
-def check_array(got, expected, *, name: str = "result", rtol: float = 1e-7,
+def check_array(got: ArrayLike, expected: ArrayLike, *, name: str = "result", rtol: float = 1e-7,
                 atol: float = 1e-10, check_dtype: bool = False) -> None:
     """Check that ``got`` equals the array ``expected`` within tolerance.
 
@@ -252,7 +258,8 @@ def check_array(got, expected, *, name: str = "result", rtol: float = 1e-7,
                     f"({int(bad.sum())} of {bad.size} entries differ).", expected, got)
 
 
-def check_close(got, expected, *, name: str = "result", rtol: float = 1e-7, atol: float = 1e-10) -> None:
+def check_close(got: object, expected: complex, *, name: str = "result", rtol: float = 1e-7,
+                atol: float = 1e-10) -> None:
     """Check that the number ``got`` is within tolerance of ``expected``.
 
     Examples
@@ -279,7 +286,7 @@ def check_close(got, expected, *, name: str = "result", rtol: float = 1e-7, atol
               expected, got)
 
 
-def check_equal(got, expected, *, name: str = "result") -> None:
+def check_equal(got: object, expected: object, *, name: str = "result") -> None:
     """Check exact equality (integers, lists of digits, tuples, strings).
 
     Examples
@@ -331,7 +338,8 @@ def _type_mismatch(got, expected) -> str | None:
     return None
 
 
-def check_sympy(got, expected, *, symbols=None, name: str = "result", points=None) -> None:
+def check_sympy(got: object, expected: sp.Expr, *, symbols: Sequence[sp.Symbol] | None = None,
+                name: str = "result", points: Sequence[float] | None = None) -> None:
     """Check that two sympy expressions are mathematically equal.
 
     First ``sympy.simplify(got - expected) == 0`` is tried; when simplify
@@ -399,7 +407,8 @@ def check_sympy(got, expected, *, symbols=None, name: str = "result", points=Non
             _fail(name, f"the expressions differ at {at}: expected {e_val}, got {g_val}.", expected, got)
 
 
-def check_raises(error, func, *args, name: str = "result", **kwargs) -> None:
+def check_raises(error: type[BaseException] | tuple[type[BaseException], ...], func: Callable[..., object],
+                 *args: object, name: str = "result", **kwargs: object) -> None:
     """Check that ``func(*args, **kwargs)`` raises ``error`` (for exercises that validate input).
 
     Any other exception propagates unchanged, so the student sees their own bug.
@@ -789,7 +798,8 @@ def _blocked_names(namespace, blocked: _Blocked):
 
 
 @contextlib.contextmanager
-def forbid(*targets, namespace=None):
+def forbid(*targets: str | Callable[..., object],
+           namespace: dict[str, object] | None = None) -> Iterator[None]:
     """Make the listed functions raise :class:`ForbiddenFunctionError` inside the block.
 
     Parameters

@@ -39,8 +39,10 @@ two agree, and that both agree with PyTorch.
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _nn_impl
 from ._validation import MAX_SIZE, as_numeric_array, check_int, check_size, check_tuple, describe
@@ -267,7 +269,7 @@ def _finish(out, prm):
 # ----------------------------------------------------------------------------
 
 
-def output_size(n, kernel_size, stride=1, padding=0, dilation=1):
+def output_size(n: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
     """Length of the output of a convolution layer along one dimension.
 
     .. math::
@@ -338,7 +340,8 @@ def output_size(n, kernel_size, stride=1, padding=0, dilation=1):
     return (n + 2 * p - d * (k - 1) - 1) // s + 1
 
 
-def transposed_output_size(n, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+def transposed_output_size(n: int, kernel_size: int, stride: int = 1, padding: int = 0, output_padding: int = 0,
+                           dilation: int = 1) -> int:
     """Length of the output of a transposed convolution layer along one dimension.
 
     .. math::
@@ -417,7 +420,9 @@ def transposed_output_size(n, kernel_size, stride=1, padding=0, output_padding=0
 # ----------------------------------------------------------------------------
 
 
-def conv2d(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple[int, int] = 1,
+           padding: int | tuple[int, int] | Literal["valid", "same"] = 0, dilation: int | tuple[int, int] = 1,
+           groups: int = 1) -> np.ndarray:
     """2-D "convolution" of deep learning -- a CROSS-CORRELATION (no kernel flip), as ``torch.nn.functional.conv2d``.
 
     .. math::
@@ -543,7 +548,9 @@ def conv2d(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _finish(out, prm)
 
 
-def conv1d(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple[int] = 1,
+           padding: int | tuple[int] | Literal["valid", "same"] = 0, dilation: int | tuple[int] = 1,
+           groups: int = 1) -> np.ndarray:
     """1-D "convolution" of deep learning -- a CROSS-CORRELATION (no kernel flip), as ``torch.nn.functional.conv1d``.
 
     .. math::
@@ -623,7 +630,9 @@ def conv1d(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _finish(out, prm)
 
 
-def conv2d_loops(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d_loops(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple[int, int] = 1,
+                 padding: int | tuple[int, int] | Literal["valid", "same"] = 0,
+                 dilation: int | tuple[int, int] = 1, groups: int = 1) -> np.ndarray:
     """Didactic :func:`conv2d`: a CROSS-CORRELATION (no kernel flip), one output position at a time.
 
     .. math::
@@ -688,7 +697,9 @@ def conv2d_loops(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _finish(out, prm)
 
 
-def conv1d_loops(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d_loops(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: int | tuple[int] = 1,
+                 padding: int | tuple[int] | Literal["valid", "same"] = 0, dilation: int | tuple[int] = 1,
+                 groups: int = 1) -> np.ndarray:
     """Didactic :func:`conv1d`: a CROSS-CORRELATION (no kernel flip), one output position at a time.
 
     .. math::
@@ -809,7 +820,10 @@ def _prepare_transpose(fname, x, w, bias, stride, padding, output_padding, group
                 out_hw=tuple(out), groups=groups, batched=batched, nd=2, dtype=dtype)
 
 
-def conv_transpose2d(x, w, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None,
+                     stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0,
+                     output_padding: int | tuple[int, int] = 0, groups: int = 1,
+                     dilation: int | tuple[int, int] = 1) -> np.ndarray:
     """Transposed 2-D convolution (no kernel flip in its definition), as ``torch.nn.functional.conv_transpose2d``.
 
     .. math::
@@ -907,7 +921,10 @@ def conv_transpose2d(x, w, bias=None, stride=1, padding=0, output_padding=0, gro
     return _finish(out, prm)
 
 
-def conv_transpose2d_loops(x, w, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose2d_loops(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None,
+                           stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0,
+                           output_padding: int | tuple[int, int] = 0, groups: int = 1,
+                           dilation: int | tuple[int, int] = 1) -> np.ndarray:
     """Didactic :func:`conv_transpose2d`: every input pixel scatters a scaled copy of the kernel (no flip).
 
     .. math::
@@ -998,7 +1015,8 @@ def _prepare_unfold(fname, x, kernel_size, dilation, padding, stride):
     return xb, kernel, dilation, padding, stride, out, batched, dtype
 
 
-def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+def unfold(x: ArrayLike, kernel_size: int | tuple[int, int], dilation: int | tuple[int, int] = 1,
+           padding: int | tuple[int, int] = 0, stride: int | tuple[int, int] = 1) -> np.ndarray:
     """im2col: every sliding window of ``x`` as a column, as ``torch.nn.functional.unfold``.
 
     .. math::
@@ -1073,7 +1091,8 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     return cols if batched else cols[0]
 
 
-def unfold_loops(x, kernel_size, dilation=1, padding=0, stride=1):
+def unfold_loops(x: ArrayLike, kernel_size: int | tuple[int, int], dilation: int | tuple[int, int] = 1,
+                 padding: int | tuple[int, int] = 0, stride: int | tuple[int, int] = 1) -> np.ndarray:
     """Didactic :func:`unfold`: one window of the padded input per column, flattened channel first.
 
     .. math::
@@ -1147,7 +1166,10 @@ def _unbatch(arr, prm):
     return arr if prm["batched"] else arr[0]
 
 
-def conv2d_backward(grad_out, x, w, stride=1, padding=0, dilation=1, groups=1):
+def conv2d_backward(grad_out: ArrayLike, x: ArrayLike, w: ArrayLike, stride: int | tuple[int, int] = 1,
+                    padding: int | tuple[int, int] | Literal["valid", "same"] = 0,
+                    dilation: int | tuple[int, int] = 1,
+                    groups: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of :func:`conv2d` (a CROSS-CORRELATION, no flip) with respect to x, w and the bias.
 
     For a loss ``L`` and ``out = conv2d(x, w, b, stride, padding, dilation,
@@ -1250,7 +1272,10 @@ def conv2d_backward(grad_out, x, w, stride=1, padding=0, dilation=1, groups=1):
     return _unbatch(grad_x, prm), grad_w, grad_b
 
 
-def conv2d_backward_loops(grad_out, x, w, stride=1, padding=0, dilation=1, groups=1):
+def conv2d_backward_loops(grad_out: ArrayLike, x: ArrayLike, w: ArrayLike, stride: int | tuple[int, int] = 1,
+                          padding: int | tuple[int, int] | Literal["valid", "same"] = 0,
+                          dilation: int | tuple[int, int] = 1,
+                          groups: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Didactic :func:`conv2d_backward`: accumulate the gradients output position by output position.
 
     .. math::

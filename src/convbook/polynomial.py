@@ -27,6 +27,7 @@ import operator
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from convbook import discrete
 from convbook._validation import as_numeric_array, check_int, describe
@@ -77,7 +78,7 @@ def _int_list(name, value, *, base=None):
     return out
 
 
-def multiply(p, q):
+def multiply(p: ArrayLike, q: ArrayLike) -> list[numbers.Number]:
     """Product of two polynomials given by their coefficients, lowest degree first.
 
     .. math::  (p q)_n = \\sum_k p_k\\, q_{n-k}, \\qquad n = 0, \\dots, \\deg p + \\deg q
@@ -130,7 +131,7 @@ def multiply(p, q):
     return discrete.convolve(p_list, q_list).tolist()
 
 
-def multiply_loops(p, q):
+def multiply_loops(p: ArrayLike, q: ArrayLike) -> list[numbers.Number]:
     """Didactic :func:`multiply`: the schoolbook double loop.
 
     .. math::  (p q)_{i+j} \\mathrel{+}= p_i\\, q_j \\quad \\text{for every } i, j
@@ -176,7 +177,7 @@ def multiply_loops(p, q):
     return out
 
 
-def to_digits(n, base=10):
+def to_digits(n: int, base: int = 10) -> list[int]:
     """The digits of a non-negative integer, lowest first.
 
     .. math::  n = \\sum_{k=0}^{K-1} d_k\\, b^k, \\qquad 0 \\le d_k < b
@@ -227,7 +228,7 @@ def to_digits(n, base=10):
             return digits
 
 
-def from_digits(digits, base=10):
+def from_digits(digits: Sequence[int] | np.ndarray, base: int = 10) -> int:
     """The integer with the given digits, lowest first.
 
     .. math::  n = \\sum_k d_k\\, b^k = d_0 + b\\,(d_1 + b\\,(d_2 + \\cdots))
@@ -272,7 +273,7 @@ def from_digits(digits, base=10):
     return n
 
 
-def carry(coefficients, base=10):
+def carry(coefficients: Sequence[int] | np.ndarray, base: int = 10) -> list[int]:
     """Normalise non-negative integer coefficients into base-`base` digits, lowest first.
 
     .. math::  c_k + r_k = d_k + b\\, r_{k+1}, \\qquad 0 \\le d_k < b, \\quad r_0 = 0
@@ -333,7 +334,7 @@ def carry(coefficients, base=10):
     return digits
 
 
-def multiply_integers(x, y, base=10):
+def multiply_integers(x: int, y: int, base: int = 10) -> int:
     """Long multiplication: the digits of ``x`` convolved with those of ``y``, then carried.
 
     .. math::  x\\,y = \\Big(\\sum_k d_k(|x|)\\, b^k\\Big)\\Big(\\sum_l d_l(|y|)\\, b^l\\Big)
