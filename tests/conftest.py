@@ -22,6 +22,23 @@ def coursekit(course_dir: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "coursekit", "--course", str(course_dir), *args]
 
 
+def toc_files() -> list[str]:
+    """Every document of ``_toc.yml``, root first (paths without their suffix)."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for e in entries:
+            files.append(e["file"])
+            walk(e.get("sections", []))
+
+    for part in toc["parts"]:
+        walk(part["chapters"])
+    return files
+
+
 def chromium_path() -> str | None:
     for name in ("chromium", "chromium-browser"):
         found = shutil.which(name)

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ROOT, chromium_path
+from conftest import ROOT, chromium_path, toc_files
 from leaks import secret_lines
 
 from coursekit import masters, paths
@@ -34,16 +34,7 @@ def pages(site: Path) -> list[Path]:
 
 
 def test_every_toc_page_was_built(site):
-    import yaml
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    def walk(entries):
-        for e in entries:
-            files.append(e["file"])
-            walk(e.get("sections", []))
-    for part in toc["parts"]:
-        walk(part["chapters"])
-    for f in files:
+    for f in toc_files():
         assert (site / f"{f}.html").exists(), f"{f} is in _toc.yml but was not built"
 
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, toc_files
 from leaks import secret_lines
 
 from coursekit import masters, paths
@@ -55,29 +55,13 @@ COURSE_EXTRAS = {"scipy", "ipywidgets", "jupyterlab", "nbgrader", "jupyterlab-my
 TORCH_FREE = ("torch", "coursekit", "pytest")  # what the [course] venv must not have
 
 
-def _toc_files() -> list[str]:
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for e in entries:
-            files.append(e["file"])
-            walk(e.get("sections", []))
-
-    for part in toc["parts"]:
-        walk(part["chapters"])
-    return files
-
-
 def _is_notebook(md: Path) -> bool:
     front = re.match(r"---\n(.*?)\n---\n", md.read_text(encoding="utf-8"), re.S) if md.exists() else None
     return bool(front and "kernelspec:" in front.group(1))
 
 
 #: Every page of the book that is a notebook (a MyST markdown notebook), the exercise sets aside.
-LESSONS = [f for f in _toc_files() if not f.startswith("chapters/exercises/") and _is_notebook(ROOT / f"{f}.md")]
+LESSONS = [f for f in toc_files() if not f.startswith("chapters/exercises/") and _is_notebook(ROOT / f"{f}.md")]
 
 _times: dict[str, float] = {}
 
