@@ -51,16 +51,18 @@ book: $(STAMP)
 	@# shipped with the licences through html_extra_path as downloads/convbook-<version>-py3-none-any.whl.
 	rm -rf _build/site-extra _build/wheel-src _build/html/downloads
 	mkdir -p _build/site-extra/downloads _build/wheel-src/src
-	cp pyproject.toml README.md LICENSE _build/wheel-src/ && cp -r src/convbook _build/wheel-src/src/
+	cp pyproject.toml README.md LICENSE _build/wheel-src/ && cp -r src/convbook _build/wheel-src/src/ && cp -r jupyter-config _build/wheel-src/
 	$(PY) -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir _build/site-extra/downloads ./_build/wheel-src
 	cp LICENSE _build/site-extra/LICENSE.txt && cp LICENSE-content _build/site-extra/LICENSE-content.txt
 	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
+	@# The PDF edition, which the site's first page links to: the whole book as one page (jupyter-book
+	@# --builder singlehtml, reusing the lessons the html build executed), printed by Debian's Chromium once
+	@# MathJax is done, and copied into _build/html (tools/pdf.py; about 2 minutes).
+	$(PY) tools/pdf.py
 	@echo "The book: $(abspath _build/html/index.html)"
 
-# The PDF edition: the whole book as one page (jupyter-book --builder singlehtml, reusing the lessons the html
-# build executed), printed by Debian's Chromium once MathJax is done; copied into _build/html (tools/pdf.py).
+# `make book` makes the PDF too (the site links to it); `make pdf` is the same build.
 pdf: book
-	$(PY) tools/pdf.py
 
 serve:
 	@test -f _build/html/index.html || { echo "no site yet: run 'make book' first"; exit 1; }

@@ -20,9 +20,12 @@ browser is downloaded) then does what a student does:
    its answer cell with the keyboard, runs it and its visible tests (they pass),
    and clicks *Validate* (the dialog reports the exercises still unanswered, and
    not the answered one);
-3. runs a lesson with a live explorer (ipywidgets): moving the slider with the
+3. clicks *Validate* on a correct answer that warns, logs and writes to stderr:
+   Success, as grading gives it full marks (and, the control, a failure when the
+   set-up does not call ``grade_like_the_grader``);
+4. runs a lesson with a live explorer (ipywidgets): moving the slider with the
    keyboard redraws the picture;
-4. opens every lesson and the glossary: no raw MyST (``{term}``, ``{doc}``,
+5. opens every lesson and the glossary: no raw MyST (``{term}``, ``{doc}``,
    ``{eq}``, ``(eq-label)``, ``(label)=``...) in any rendered Markdown cell, and
    no formula MathJax cannot typeset.
 
@@ -591,6 +594,34 @@ RENDERED_MARKDOWN_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel
                  return {text: c.textContent, math: el.querySelectorAll('mjx-container').length,
                          errors: el.querySelectorAll('mjx-merror').length}; })"""
 DELETION_WORDS = re.compile(r"remov|delet|overwrit|erase|lost|wip(e|ing)", re.I)
+
+
+@pytest.mark.parametrize("judged", ["grade_like_the_grader", "control_without_it"])
+def test_validate_in_the_lab_passes_a_correct_answer_that_warns(page, lab, judged):
+    """Clicking Validate on a correct answer that warns, logs and prints to stderr (test_validate's notebook).
+
+    With the set-up's grade_like_the_grader() the dialog says Success, as grading gives full marks; the
+    control, the same notebook without that call, shows that this Validate would have failed it.
+    """
+    from test_validate import SETUP, _notebook
+
+    setup = SETUP if judged == "grade_like_the_grader" else SETUP.replace("grade_like_the_grader()\n", "")
+    folder = f"validate-{judged}"
+    _notebook(lab.workspace / folder / "warns.ipynb", setup=setup)
+    panel = open_notebook(page, folder, "warns.ipynb")
+    panel.locator(".jp-NotebookPanel-toolbar .validate-button").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_text("Validation Results").wait_for(timeout=VALIDATE_MS)
+    message = dialog.locator("#validation-message")
+    text, classes = message.inner_text(), message.get_attribute("class") or ""
+    shot(page, f"validate-warning-{judged}")
+    if judged == "grade_like_the_grader":
+        assert "validation-success" in classes and "Success! Your notebook passes all the tests." in text, text
+    else:
+        assert "validation-failed" in classes and "The following cell failed:" in text, text
+        assert "a student's note on stderr" in text, text
+    dialog.get_by_role("button", name="Ok").click()
+    assert not page.console.errors, page.console.errors
 
 
 def coursekit_lines(output: str) -> str:

@@ -208,7 +208,7 @@ def test_a_kernel_without_ipc_is_refused(tmp_path):
 @pytest.mark.parametrize("value", ["0", "-3", "many"])
 def test_bad_settings_are_named(monkeypatch, value):
     monkeypatch.setenv("CONVBOOK_CELL_CPU", value)
-    with pytest.raises(CourseError, match=f"CONVBOOK_CELL_CPU must be a positive number, got '{value}'"):
+    with pytest.raises(CourseError, match=f"CONVBOOK_CELL_CPU must be a positive number of seconds, got '{value}'"):
         sandbox.cell_cpu_seconds()
 
 

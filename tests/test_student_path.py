@@ -216,9 +216,12 @@ def test_the_wheel_holds_no_master(wheel_url):
         names = whl.namelist()
         assert "convbook/py.typed" in names
         dist = f"convbook-{version}.dist-info/"
+        # beside the package, one data file: the Jupyter config that makes Validate judge as grading does
+        config = f"convbook-{version}.data/data/etc/jupyter/nbgrader_config.py"
+        assert config in names
         for name in names:
-            assert name.startswith(("convbook/", dist)), f"the wheel holds {name}"
-            assert not re.search(r"coursekit|autograder|nbgrader_config|\.ipynb$|/source/", name), name
+            assert name.startswith(("convbook/", dist)) or name == config, f"the wheel holds {name}"
+            assert not re.search(r"coursekit|autograder|\.ipynb$|/source/", name), name
             text = whl.read(name).decode("utf-8", errors="replace")
             for marker in MARKERS:
                 assert marker not in text, f"{name} holds {marker!r}"
@@ -354,6 +357,26 @@ def student(site, install_command, wheel_url, tmp_path_factory) -> Student:
     assert version == meta_version, "convbook.__version__ differs from the installed package's version"
     assert not extra, f"the student's venv has {extra}, which neither convbook nor its course extras declare"
     return s
+
+
+def test_validate_in_the_students_install_has_the_grading_backstop(student):
+    """The Validate button's own config loading (nbgrader's handler, run as it is) in the student's venv.
+
+    Without the wheel's nbgrader_config.py, Validate stops a cell after nbgrader's default 30 s of wall
+    time, which a correct answer can take on a busy machine while grading (a CPU budget, and a wall
+    backstop of 10x that) gives it full marks.
+    """
+    code = ("import json, os; "
+            "from nbgrader.server_extensions.validate_assignment.handlers import ValidateAssignmentHandler as H; "
+            "from convbook.grading import wall_backstop_seconds; "
+            "c = H.load_config(None); "  # the handler's method uses no state of the handler
+            "print(json.dumps([c.Execute.timeout, wall_backstop_seconds()]))")
+    proc = subprocess.run([str(student.python), "-c", code], cwd=student.top / "home",
+                          env=student.environ(home=True), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    timeout, backstop = json.loads(proc.stdout.splitlines()[-1])
+    assert backstop == 230  # 10 x the default 20 s of CPU, + 30
+    assert timeout == backstop, f"Validate's wall-clock cell timeout is {timeout} s, grading's backstop {backstop} s"
 
 
 @pytest.fixture

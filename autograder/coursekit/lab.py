@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -46,6 +47,8 @@ __all__ = ["ROLES", "STAMP", "release_if_changed", "jupyter_config", "pick_port"
 ROLES = ("student", "instructor")
 STAMP = ".coursekit-release.json"
 DEFAULT_PORT = 8888
+# nbgrader's config for a student's Validate (the file the convbook wheel installs into {prefix}/etc/jupyter)
+STUDENT_NBGRADER_CONFIG = Path(__file__).resolve().parents[2] / "jupyter-config" / "nbgrader_config.py"
 
 # nbgrader 0.9's server extensions and lab plugins (its installation guide names them one by one).
 _INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list",
@@ -138,6 +141,8 @@ def jupyter_config(config_dir: Path, role: str) -> Path:
               "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}
     (config_dir / "labconfig").mkdir(parents=True, exist_ok=True)
     (config_dir / "jupyter_server_config.json").write_text(json.dumps(config, indent=1) + "\n")
+    if student:  # Validate's wall-clock backstop = grading's: the config the convbook wheel installs for students
+        shutil.copyfile(STUDENT_NBGRADER_CONFIG, config_dir / "nbgrader_config.py")
     (config_dir / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": disabled}, indent=1) + "\n")
     return config_dir

@@ -54,13 +54,21 @@ _INSIDE = "/opt/coursekit"  # where the kernel launcher is mounted inside the sa
 
 
 def cell_cpu_seconds() -> float:
-    """The CPU-time budget of one cell, in seconds (``CONVBOOK_CELL_CPU``, default 20)."""
-    return _positive_setting("CONVBOOK_CELL_CPU", 20)
+    """The CPU-time budget of one cell, in seconds (``CONVBOOK_CELL_CPU``, default 20): convbook.grading's."""
+    from convbook import grading
+
+    try:
+        return grading.cell_cpu_seconds()
+    except ValueError as exc:
+        raise CourseError(str(exc)) from None
 
 
 def wall_backstop_seconds() -> int:
-    """nbgrader's wall-clock cell timeout: only a blocked cell (waiting, not working) ever reaches it."""
-    return int(10 * cell_cpu_seconds()) + 30
+    """nbgrader's wall-clock cell timeout (convbook.grading's): only a blocked cell ever reaches it."""
+    from convbook import grading
+
+    cell_cpu_seconds()  # a bad CONVBOOK_CELL_CPU is a CourseError here
+    return grading.wall_backstop_seconds()
 
 
 def _positive_setting(name: str, default: float) -> float:

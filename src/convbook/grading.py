@@ -50,6 +50,7 @@ __all__ = [
     "ForbiddenFunctionError",
     "grade_like_the_grader",
     "cell_cpu_seconds",
+    "wall_backstop_seconds",
 ]
 
 
@@ -103,6 +104,25 @@ def cell_cpu_seconds() -> float:
     if not value > 0:
         raise ValueError(f"CONVBOOK_CELL_CPU must be a positive number of seconds, got {raw!r}.")
     return value
+
+
+def wall_backstop_seconds() -> int:
+    """The wall-clock timeout of one cell, in seconds: ``10 * cell_cpu_seconds() + 30`` (230 by default).
+
+    Only a cell that is blocked (waiting, not working) ever reaches it: a cell
+    that works is stopped by its CPU budget first, however busy the machine.
+    nbgrader's ``Execute.timeout`` is set to it wherever a notebook is judged:
+    grading (the course's ``nbgrader_config.py``) and Validate, in the course's
+    lab and in a student's own install (the ``nbgrader_config.py`` that the
+    convbook wheel installs into ``{sys.prefix}/etc/jupyter``), in place of
+    nbgrader's default of 30 s of wall time.
+
+    Examples
+    --------
+    >>> wall_backstop_seconds() == int(10 * cell_cpu_seconds()) + 30
+    True
+    """
+    return int(10 * cell_cpu_seconds()) + 30
 
 
 class _StderrAsStdout:
