@@ -5,6 +5,7 @@
 #   bubblewrap    the grading sandbox (`make grade` refuses to run without it)
 #   poppler-utils pdftotext/pdfinfo, to read the PDF edition back
 #   fonts-wqy-microhei  a Chinese font, for the Chinese terms of the PDF edition (else they print as boxes)
+#   fonts-noto-cjk  Noto Sans CJK, from which the book build cuts the site's Chinese web font (chapters/_ext/page_fit.py)
 # Run as root with apt-get: installs what is missing.  Otherwise: prints the one apt-get line and fails,
 # so that no test is skipped for want of a package.
 set -euo pipefail
@@ -14,6 +15,7 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
+fc-list "Noto Sans CJK SC" 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing the Debian packages the tests need: ${need[*]}"
