@@ -11,15 +11,13 @@ On every page of ``_toc.yml``, at a desktop's 1280 x 800 and a phone's 390 x 844
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, chromium_path, toc_files
+from conftest import ROOT, toc_files
+from test_site import browser, served, site  # noqa: F401 - the site tests' server and Chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -81,35 +79,6 @@ GLYPHS = """async ([a, b]) => {
   return {found: true, family, loaded, a: shape(a), b: shape(b),
           check: document.fonts.check('40px "Convbook CJK"', a + b)};
 }"""
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def served():
-    if not (SITE / "index.html").exists():
-        pytest.fail("no built site: run `make book` first (`make test` does it)")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_QuietHandler, directory=str(SITE)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium_path()
-    if exe is None:
-        pytest.fail("chromium is missing: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=exe, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
