@@ -321,17 +321,18 @@ def carry(coefficients: Sequence[int] | np.ndarray, base: int = 10) -> list[int]
     """
     base = check_int("base", base, minimum=2)
     cs = _int_list("coefficients", coefficients)
-    digits = []
-    r = 0
-    for c in cs:
-        r, d = divmod(c + r, base)
-        digits.append(d)
-    while r:
-        r, d = divmod(r, base)
-        digits.append(d)
-    while len(digits) > 1 and digits[-1] == 0:
-        digits.pop()
-    return digits
+    digits, running = [], 0
+    for c in cs:  # running = what is still to write out, in units of the current place
+        running += c
+        digits.append(running % base)
+        running //= base
+    while running:  # the carry out of the top place becomes new places
+        digits.append(running % base)
+        running //= base
+    top = len(digits)
+    while top > 1 and digits[top - 1] == 0:
+        top -= 1
+    return digits[:top]
 
 
 def multiply_integers(x: int, y: int, base: int = 10) -> int:
