@@ -10,6 +10,7 @@ must name each changed row.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sqlite3
@@ -157,7 +158,17 @@ def test_every_disagreement_is_reported_at_any_credit_level(graded):
     assert rows[("cheat", "double")]["recheck"].startswith("fails: case 0: expected"), rows
     assert rows[("partial", "double")]["kind"] == "partial", "right on the re-check, not on every test"
     html = (graded["ag"] / "report.html").read_text()
-    assert "Some points in the kernel, wrong in the re-check" in html
+    assert "More points in the kernel than the hidden cases confirm" in html
+
+
+def test_the_score_of_record_is_capped_by_the_recheck(graded):
+    """grades.csv counts only what the trusted re-check confirms: the cheat's kernel point does not count."""
+    with (graded["ag"] / "grades.csv").open() as fh:
+        rows = {r["student"]: r for r in csv.DictReader(fh)}
+    cheat = {d["student"]: d for d in graded["integrity"]["disagreements"] if d["exercise"] == "double"}["cheat"]
+    assert cheat["nbgrader"] == "1.0/3.0" and cheat["of_record"] == "0.0/3.0", cheat
+    assert float(rows["cheat"]["demo/double"]) == 0.0, rows["cheat"]
+    assert float(rows["honest"]["demo/double"]) == 3.0 and float(rows["partial"]["demo/double"]) == 1.0, rows
 
 
 def test_the_grading_seed_is_made_once_outside_the_sandbox(graded):
@@ -225,7 +236,12 @@ def test_a_changed_maximum_is_reported(graded):
 
 def test_disagreement_kinds():
     scores = {("a", "s"): {"e1": (3.0, 3.0), "e2": (1.0, 3.0), "e3": (0.0, 3.0), "e4": (2.0, 3.0), "e5": (None, 2.0)}}
-    verdicts = {("a", "s"): {ex: {"ok": ok, "detail": "d"} for ex, ok in
-                             [("e1", False), ("e2", False), ("e3", False), ("e4", True), ("e5", False)]}}
+    verdicts = {("a", "s"): {ex: {"ok": ok, "detail": "d", "passed": passed, "cases": 4} for ex, ok, passed in
+                             [("e1", False, 3), ("e2", False, 0), ("e3", False, 0), ("e4", True, 4), ("e5", False, 0),
+                              ("e6", False, 2)]}}
+    scores[("a", "s")]["e6"] = (1.5, 3.0)  # half the hidden cases agree, half the points: no disagreement
     kinds = {d["exercise"]: d["kind"] for d in report.disagreements(scores, verdicts)}
-    assert kinds == {"e1": "suspicious", "e2": "credit", "e4": "partial"}  # e3 agrees; e5 waits for a human
+    assert kinds == {"e1": "suspicious", "e2": "credit", "e4": "partial"}  # e3, e6 agree; e5 waits for a human
+    record = report.scores_of_record(scores, verdicts)[("a", "s")]
+    assert record == {"e1": (2.25, 3.0), "e2": (0.0, 3.0), "e3": (0.0, 3.0), "e4": (2.0, 3.0), "e5": (None, 2.0),
+                      "e6": (1.5, 3.0)}

@@ -248,7 +248,7 @@ def test_the_solution_and_its_helper_cells_pass(tmp_path):
     course, master = _course(tmp_path)
     answers = dict(SOLUTION, triple="def triple(x):\n    return _times(3, x)\n")
     verdicts = _recheck(tmp_path, master, answers, added=["def _times(k, x):\n    return k * x\n"])
-    assert verdicts == {ex: {"ok": True, "detail": f"{n} case(s) agree"}
+    assert verdicts == {ex: {"ok": True, "detail": f"{n} case(s) agree", "passed": n, "cases": n}
                         for ex, n in [("double", 2), ("triple", 4), ("sym", 1), ("half", 2)]}
 
 
@@ -284,7 +284,8 @@ def triple(x):
     exec(cheat, control)  # outside the sandbox, the cheat works: it finds the master and the records
     assert control["double"](2.5) == 5.0 and control["_master"]() == MULTI
     verdicts = _recheck(tmp_path, master, dict(SOLUTION, double=cheat, triple=""))
-    assert verdicts["double"] == {"ok": False, "detail": "case 0: expected 2, got None"}, verdicts
+    assert verdicts["double"] == {"ok": False, "detail": "case 0: expected 2, got None (and 1 more; 0 of 2 agree)",
+                                  "passed": 0, "cases": 2}, verdicts
     assert verdicts["triple"]["ok"], verdicts["triple"]  # it saw nothing: no master, no records, no checker
     assert verdicts["sym"]["ok"] and verdicts["half"]["ok"]
 
@@ -325,7 +326,8 @@ def half(x):
         assert not verdicts[exercise]["ok"]
         assert verdicts[exercise]["detail"].startswith(f"case 0: refused: the answer is an object of class {cls}, "
                                                        "defined by the submission"), verdicts[exercise]
-    assert verdicts["half"] == {"ok": False, "detail": "case 0: expected 4, got 0"}, verdicts["half"]
+    assert verdicts["half"]["detail"].startswith("case 0: expected 4, got 0"), verdicts["half"]
+    assert not verdicts["half"]["ok"] and verdicts["half"]["passed"] < verdicts["half"]["cases"], verdicts["half"]
 
 
 def test_an_infinite_loop_costs_only_its_exercise(tmp_path, monkeypatch):
@@ -366,7 +368,7 @@ def test_hidden_inputs_follow_the_grading_seed(tmp_path, monkeypatch):
     # the seed never reaches the student: the variable is set here, and not in the sandbox
     probe = "import os\ndef triple(x):\n    return 3 * x if os.environ.get('CONVBOOK_GRADING_SEED') is None else 0\n"
     verdicts = _recheck(tmp_path, master, dict(SOLUTION, triple=probe), seed="two")
-    assert verdicts["triple"] == {"ok": True, "detail": "4 case(s) agree"}, verdicts
+    assert verdicts["triple"] == {"ok": True, "detail": "4 case(s) agree", "passed": 4, "cases": 4}, verdicts
 
     monkeypatch.delenv(recheck.SEED_ENV)  # no variable: a secret file in the course, made once
     made = recheck.grading_seed(course)

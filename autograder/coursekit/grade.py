@@ -225,7 +225,7 @@ def grade_class(course: Course, *, jobs: int, students: str | None = None, shard
         print(f"  RECORD {r['student']}/{r['assignment']} {r['cell']}: {r['problem']} ({r['detail']})")
     for d in disagree:
         print(f"  DISAGREE ({d['kind']}) {d['student']}/{d['assignment']} {d['exercise']}: nbgrader {d['nbgrader']}, "
-              f"re-check {d['recheck']}")
+              f"re-check {d['recheck']}; of record {d['of_record']}")
     if failures:
         print("\nThese submissions could not be graded (they are NOT zeros; look at them):")
         for (student, assignment), problem in sorted(failures.items()):

@@ -472,27 +472,42 @@ def _cpu_budget(seconds: float):
         signal.signal(signal.SIGPROF, old)
 
 
+def _case_verdict(same, i: int, g, e) -> str | None:
+    """None if case ``i`` agrees, else a one-line reason."""
+    if not isinstance(g, dict):
+        return f"case {i}: could not read the answer"
+    if "error" in g:
+        return f"case {i}: raised {str(g['error'])[:200]}"
+    if "refused" in g:
+        return f"case {i}: refused: {str(g['refused'])[:200]}"
+    try:
+        g_val, e_val = decode(g["value"]), decode(e["value"])
+    except Exception as exc:  # noqa: BLE001 - untrusted input
+        return f"case {i}: could not read the answer ({str(exc)[:100]})"
+    try:
+        ok = bool(same(g_val, e_val))
+    except Exception:  # noqa: BLE001 - a wrong type of answer is a disagreement
+        ok = False
+    return None if ok else f"case {i}: expected {str(e_val)[:80]}, got {str(g_val)[:80]}"
+
+
 def _compare(same, got: list, expected: list) -> dict:
+    """The verdict on one exercise: every case is judged, ``passed`` of ``cases`` agree.
+
+    ``detail`` names the first case that disagrees.  The count is what the
+    report turns into the trusted share of the exercise's points
+    (:func:`coursekit.report.scores_of_record`).
+    """
     if len(got) != len(expected):
-        return {"ok": False, "detail": "not every case was answered"}
-    for i, (g, e) in enumerate(zip(got, expected)):
-        if not isinstance(g, dict):
-            return {"ok": False, "detail": f"case {i}: could not read the answer"}
-        if "error" in g:
-            return {"ok": False, "detail": f"case {i}: raised {str(g['error'])[:200]}"}
-        if "refused" in g:
-            return {"ok": False, "detail": f"case {i}: refused: {str(g['refused'])[:200]}"}
-        try:
-            g_val, e_val = decode(g["value"]), decode(e["value"])
-        except Exception as exc:  # noqa: BLE001 - untrusted input
-            return {"ok": False, "detail": f"case {i}: could not read the answer ({str(exc)[:100]})"}
-        try:
-            ok = bool(same(g_val, e_val))
-        except Exception:  # noqa: BLE001 - a wrong type of answer is a disagreement
-            ok = False
-        if not ok:
-            return {"ok": False, "detail": f"case {i}: expected {str(e_val)[:80]}, got {str(g_val)[:80]}"}
-    return {"ok": True, "detail": f"{len(expected)} case(s) agree"}
+        return {"ok": False, "detail": "not every case was answered", "passed": 0, "cases": len(expected)}
+    reasons = [_case_verdict(same, i, g, e) for i, (g, e) in enumerate(zip(got, expected))]
+    failed = [r for r in reasons if r is not None]
+    passed = len(expected) - len(failed)
+    if not failed:
+        return {"ok": True, "detail": f"{len(expected)} case(s) agree", "passed": passed, "cases": len(expected)}
+    more = f" (and {len(failed) - 1} more; {passed} of {len(expected)} agree)" if len(failed) > 1 else \
+        f" ({passed} of {len(expected)} agree)"
+    return {"ok": False, "detail": failed[0] + more, "passed": passed, "cases": len(expected)}
 
 
 if __name__ == "__main__":

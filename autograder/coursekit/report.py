@@ -2,7 +2,9 @@
 
 ``grades.csv`` has one row per student and one column per exercise
 (``<assignment>/<exercise>``), a total per assignment and a grand total, plus a
-status per assignment.  A submission that could not be graded has empty cells
+status per assignment.  Its scores are the scores of record: nbgrader's, capped
+by the share of hidden cases that the trusted re-check confirms
+(:func:`scores_of_record`).  A submission that could not be graded has empty cells
 and a status that says why, never a silent 0.
 
 ``report.html`` opens in a browser with no network: plots are embedded PNGs.
@@ -59,21 +61,62 @@ def scores_from_gradebook(db_url: str, subs) -> dict:
     return out
 
 
+def _trusted_share(verdict: dict, best: float) -> float:
+    """The points the re-check confirms: ``best`` times the share of hidden cases that agree."""
+    cases = verdict.get("cases") or 0
+    if verdict.get("ok"):
+        return best
+    return best * (verdict.get("passed", 0) / cases) if cases else 0.0
+
+
+def scores_of_record(scores: dict, verdicts: dict) -> dict:
+    """The scores that count: nbgrader's, capped by what the trusted re-check confirms.
+
+    nbgrader runs the tests in the student's kernel, where the student's code
+    can reach them; the re-check decides outside it.  For an exercise with a
+    re-check verdict, the score of record is ``min(kernel score, best *
+    passed / cases)``: a submission that tampers with the in-kernel tests gains
+    nothing the hidden cases do not confirm, and an honest answer that
+    passes every hidden case keeps the kernel's score (its visible and error
+    tests included).  Exercises without a re-check, and scores that wait for
+    a human grader, are nbgrader's.
+
+    >>> scores_of_record({("ann", "s1"): {"e1": (5.0, 5.0), "e2": (2.0, 3.0), "w": (None, 3.0)}},
+    ...                  {("ann", "s1"): {"e1": {"ok": False, "passed": 3, "cases": 4},
+    ...                                   "e2": {"ok": True, "passed": 8, "cases": 8}}})
+    {('ann', 's1'): {'e1': (3.75, 5.0), 'e2': (2.0, 3.0), 'w': (None, 3.0)}}
+    """
+    out = {}
+    for key, per in scores.items():
+        per_verdict = verdicts.get(key, {})
+        out[key] = {}
+        for ex, (score, best) in per.items():
+            verdict = per_verdict.get(ex)
+            if score is not None and verdict is not None:
+                score = min(score, round(_trusted_share(verdict, best), 2))
+            out[key][ex] = (score, best)
+    return out
+
+
 def disagreements(scores: dict, verdicts: dict) -> list[dict]:
     """Where the re-check and nbgrader disagree on an exercise, at any credit level.
 
-    The re-check is all or nothing: it passes (nbgrader should give full
-    marks) or fails (nbgrader should give none).  Three kinds of rows:
-    ``suspicious`` (full marks in the kernel, wrong in the re-check: the
-    signature of tampering), ``credit`` (some points in the kernel, wrong in
-    the re-check: tampering with some tests, or tests that grant partial
-    credit) and ``partial`` (right in the re-check, not full marks in the
-    kernel: usually tests the re-check does not cover, such as errors).
+    The re-check judges every hidden case; ``passed`` of ``cases`` agree.
+    Three kinds of rows, each with the score of record:
+    ``suspicious`` (full marks in the kernel, some hidden case wrong in the
+    re-check: the signature of tampering), ``credit`` (some points in the
+    kernel, more than the share of hidden cases that agree: tampering with
+    some tests, or an answer that the hidden cases find wronger than the
+    tests did; the score of record is the re-check's share) and ``partial``
+    (every hidden case right, not full marks in the kernel: usually tests the
+    re-check does not cover, such as errors).
 
-    >>> disagreements({("ann", "s1"): {"e1": (1.0, 3.0), "e2": (3.0, 3.0)}},
-    ...               {("ann", "s1"): {"e1": {"ok": False, "detail": "case 0"}, "e2": {"ok": True, "detail": ""}}})
+    >>> disagreements({("ann", "s1"): {"e1": (1.0, 3.0), "e2": (3.0, 3.0), "e3": (1.0, 4.0)}},
+    ...               {("ann", "s1"): {"e1": {"ok": False, "detail": "case 0", "passed": 0, "cases": 2},
+    ...                                "e2": {"ok": True, "detail": ""},
+    ...                                "e3": {"ok": False, "detail": "case 1", "passed": 1, "cases": 2}}})
     [{'student': 'ann', 'assignment': 's1', 'exercise': 'e1', 'nbgrader': '1.0/3.0', 'recheck': 'fails: case 0', \
-'kind': 'credit'}]
+'kind': 'credit', 'of_record': '0.0/3.0'}]
     """
     rows = []
     for key, per_ex in verdicts.items():
@@ -85,10 +128,18 @@ def disagreements(scores: dict, verdicts: dict) -> list[dict]:
             if score is None:
                 continue  # waits for a human grader
             full = abs(score - best) < 1e-9
-            if verdict["ok"] != full or (not verdict["ok"] and score > 1e-9):
-                kind = "partial" if verdict["ok"] else "suspicious" if full else "credit"
-                rows.append(dict(student=key[0], assignment=key[1], exercise=ex, nbgrader=f"{score}/{best}",
-                                 recheck="passes" if verdict["ok"] else f"fails: {verdict['detail']}", kind=kind))
+            trusted = round(_trusted_share(verdict, best), 2)
+            if verdict["ok"] and not full:
+                kind = "partial"
+            elif not verdict["ok"] and full:
+                kind = "suspicious"
+            elif not verdict["ok"] and score > trusted + 1e-9:
+                kind = "credit"
+            else:
+                continue
+            rows.append(dict(student=key[0], assignment=key[1], exercise=ex, nbgrader=f"{score}/{best}",
+                             recheck="passes" if verdict["ok"] else f"fails: {verdict['detail']}", kind=kind,
+                             of_record=f"{min(score, trusted)}/{best}"))
     return rows
 
 
@@ -171,14 +222,17 @@ def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures
     sections.append("<h2>Flagged by the integrity audit</h2><p>Flags never change a score: read the code and decide.</p>"
                     + _table(["student", "assignment", "where", "line", "reason", "code"],
                              [(f.student, f.assignment, f.cell, f.line, f.reason, f.code) for f in flags]))
-    cols = ["student", "assignment", "exercise", "nbgrader", "re-check"]
-    pick = lambda kind: [(d["student"], d["assignment"], d["exercise"], d["nbgrader"], d["recheck"])  # noqa: E731
-                         for d in disagree if d["kind"] == kind]
+    cols = ["student", "assignment", "exercise", "nbgrader", "re-check", "of record"]
+    pick = lambda kind: [(d["student"], d["assignment"], d["exercise"], d["nbgrader"], d["recheck"],  # noqa: E731
+                          d["of_record"]) for d in disagree if d["kind"] == kind]
     sections.append("<h2>Re-check disagreements</h2><p>The graded function, re-run alone in a clean process on "
-                    "the hidden inputs, disagrees with nbgrader's score.</p>"
+                    "the hidden inputs, disagrees with nbgrader's score. The score of record (in grades.csv and "
+                    "above) is nbgrader's, capped by the share of hidden cases the re-check confirms; the "
+                    "gradebook and the students' feedback keep nbgrader's score.</p>"
                     "<h3>Full marks in the kernel, wrong in the re-check (look for tampering)</h3>"
                     + _table(cols, pick("suspicious"))
-                    + "<h3>Some points in the kernel, wrong in the re-check (look for tampering with some tests)</h3>"
+                    + "<h3>More points in the kernel than the hidden cases confirm (tampering with some tests, or hidden "
+                      "cases that find the answer wronger than the tests did)</h3>"
                     + _table(cols, pick("credit"))
                     + "<h3>Right in the re-check, partial credit in the kernel (tests the re-check does not "
                       "cover, such as error handling or dtypes)</h3>" + _table(cols, pick("partial")))
@@ -209,14 +263,18 @@ def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdic
               records=()) -> list[dict]:
     """``grades.csv``, ``report.html`` and ``integrity.json`` in ``course_dir``; returns the disagreements.
 
+    The scores in ``grades.csv`` and ``report.html`` are the scores of record
+    (:func:`scores_of_record`).
+
     ``records`` are :func:`coursekit.integrity.check_records`'s rows (the
     gradebook against the graded notebooks).
     """
     status = {key: "graded" for key in subs} | {k: f"NOT GRADED: {v}" for k, v in failures.items()}
     scores = scores_from_gradebook(db_url, subs)
     disagree = disagreements(scores, verdicts)
-    write_csv(course_dir / "grades.csv", subs, scores, status)
-    write_html(course_dir / "report.html", scores, status, flags, disagree, failures, records)
+    record = scores_of_record(scores, verdicts)
+    write_csv(course_dir / "grades.csv", subs, record, status)
+    write_html(course_dir / "report.html", record, status, flags, disagree, failures, records)
     (course_dir / "integrity.json").write_text(json.dumps(
         {"flags": [dataclasses.asdict(f) for f in flags], "disagreements": disagree,
          "not_graded": [{"student": s, "assignment": a, "why": p} for (s, a), p in sorted(failures.items())],
