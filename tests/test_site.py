@@ -104,6 +104,12 @@ def test_site_root_has_a_favicon(site):
 def test_mathjax_is_vendored(site):
     assert (site / "_static" / "mathjax" / "tex-chtml.js").exists()
     assert (site / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+    # only what the pages use (every page's requests are checked in Chromium below): not the other
+    # components, not the SVG output, not the MathML input, which are most of the wheel's 24 MB
+    mathjax = site / "_static" / "mathjax"
+    assert not (mathjax / "tex-svg.js").exists() and not (mathjax / "output" / "svg").exists()
+    size = sum(f.stat().st_size for f in mathjax.rglob("*") if f.is_file())
+    assert size < 8_000_000, f"the vendored MathJax is {size / 1e6:.1f} MB"
 
 
 # ----------------------------------------------------------------------------- browser
