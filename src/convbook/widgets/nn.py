@@ -14,6 +14,12 @@ The static book shows the same picture as a kernel-free animation,
 :func:`convbook.plotting.nn.conv_explorer_animation`; lesson cells that build
 the explorer are tagged ``skip-execution`` and run in JupyterLab only.
 
+The lesson "A gallery of convolution arithmetic" (``05-deep-learning/gallery``)
+ends with :func:`gallery_explorer`: any case of
+:func:`convbook.plotting.nn.gallery_cases`, any size, stride, padding,
+dilation, ``transposed`` and ``output_padding``, frame by frame; its static
+twin is :func:`convbook.plotting.nn.gallery_animation`.
+
 ipywidgets is an optional dependency, imported when the explorer is built
 (with the install hint of :mod:`convbook.widgets` if it is missing).
 """
@@ -24,13 +30,13 @@ import html
 
 import numpy as np
 
-from convbook._validation import check_int, describe
+from convbook._validation import check_int, check_real, describe
 from convbook.plotting import nn as pn
 from convbook.plotting.nn._common import _out_size, _pads, _real_array
 
 from ._common import _ipywidgets, _png_output
 
-__all__ = ["conv2d_explorer"]
+__all__ = ["conv2d_explorer", "gallery_explorer"]
 
 
 PADDING_OPTIONS = (("valid", "valid"), ("same", "same"), ("0", 0), ("1", 1), ("2", 2), ("3", 3), ("4", 4))
@@ -190,3 +196,139 @@ def conv2d_explorer(image=None, kernels=None, *, kernel=None, stride=1, padding=
         control.observe(redraw, names="value")
     return widgets.VBox([widgets.HBox([kernel_menu, padding_menu]), widgets.HBox([stride_slider, dilation_slider]),
                          size, output])
+
+
+# --------------------------------------------------------------------------
+# The gallery of convolution arithmetic (lesson 05-deep-learning/gallery)
+# --------------------------------------------------------------------------
+
+_GALLERY_PADDINGS = (("0", 0), ("1", 1), ("2", 2), ("3", 3), ("same", "same"), ("full", "full"))
+_GALLERY_RANGES = {"n": (1, 8), "kernel_size": (1, 4), "stride": (1, 3), "dilation": (1, 3),
+                   "output_padding": (0, 2)}
+
+
+def gallery_explorer(case: str = "stride", *, dpi: float = 72) -> "ipywidgets.VBox":  # noqa: F821
+    """Controls over the picture of :func:`convbook.plotting.nn.gallery_figure`: any case, any frame.
+
+    A menu picks one of the cases of
+    :func:`convbook.plotting.nn.gallery_cases` and sets the controls to it;
+    then change the input size ``n``, the kernel size, the stride, the
+    padding, the dilation, ``transposed`` and ``output_padding``, and step
+    through the frames (a Play button and a slider).  Under the controls, the
+    output size with its formula filled in; a setting that is not a valid
+    layer (``'same'`` with a stride, a kernel larger than the padded input,
+    ``output_padding`` not smaller than the stride, ...) is explained there
+    instead and the picture is removed.
+
+    Parameters
+    ----------
+    case : str, optional
+        The case shown first, a key of ``gallery_cases()``.
+    dpi : float, optional
+        Resolution of the picture.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        ``VBox([case, HBox([transposed, padding]), HBox([n, kernel_size]),
+        HBox([stride, dilation, output_padding]), HBox([play, frame]), size,
+        output])``; ``size`` is an ``HTML`` line, ``output`` an ``Output``
+        whose ``outputs`` hold the picture as a PNG.
+
+    Raises
+    ------
+    ImportError
+        If ipywidgets is not installed (the message says how to install it).
+    TypeError
+        If ``dpi`` is not a real number.
+    ValueError
+        If ``case`` is not one of the gallery's cases, or ``dpi`` is not
+        positive.
+
+    Notes
+    -----
+    The static book shows each case as
+    :func:`convbook.plotting.nn.gallery_animation`, the explorer's twin.
+
+    Examples
+    --------
+    >>> from convbook.widgets.nn import gallery_explorer
+    >>> explorer = gallery_explorer("stride", dpi=30)
+    >>> case, flags, sizes, steps, frames, size, output = explorer.children
+    >>> size.value
+    'output 2 × 2: ⌊(5 + 0 + 0 − 1·(3 − 1) − 1) / 2⌋ + 1 = 2'
+    >>> play, frame = frames.children
+    >>> frame.max, len(output.outputs)
+    (3, 1)
+    >>> case.value = "transposed, output_padding"
+    >>> size.value
+    'output 6 × 6: (3 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 6'
+    >>> flags.children[1].value = "same"          # not a padding of a transposed convolution
+    >>> "not allowed" in size.value, len(output.outputs)
+    (True, 0)
+    """
+    widgets = _ipywidgets()
+    cases = pn.gallery_cases()
+    if case not in cases:
+        raise ValueError(f"case={case!r} is not one of the gallery's cases. Acceptable cases are "
+                         f"{', '.join(repr(c) for c in cases)}.")
+    dpi = check_real("dpi", dpi)
+    if dpi <= 0:
+        raise ValueError(f"dpi must be a positive number, got {dpi!r}.")
+    menu = widgets.Dropdown(options=list(cases), value=case, description="case")
+    transposed = widgets.Checkbox(value=False, description="transposed")
+    padding = widgets.Dropdown(options=list(_GALLERY_PADDINGS), value=0, description="padding")
+    sliders = {name: widgets.IntSlider(value=low, min=low, max=high, description=name, continuous_update=False)
+               for name, (low, high) in _GALLERY_RANGES.items()}
+    play = widgets.Play(value=0, min=0, max=0, interval=400, description="play")
+    frame = widgets.IntSlider(value=0, min=0, max=0, description="frame")
+    widgets.jslink((play, "value"), (frame, "value"))
+    size = widgets.HTML()
+    output = widgets.Output()
+    busy = []
+
+    def settings():
+        kw = {name: slider.value for name, slider in sliders.items()}
+        return dict(kw, padding=padding.value, transposed=transposed.value)
+
+    def redraw(change=None):
+        if busy:
+            return
+        kw = settings()
+        try:
+            out = pn.gallery_output_size(**kw)
+            frames = kw["n"] ** 2 if kw["transposed"] else out ** 2
+            busy.append(True)                     # moving the frame slider's range redraws nothing
+            try:
+                play.max = frame.max = frames - 1
+                frame.value = min(frame.value, frames - 1)
+            finally:
+                busy.clear()
+            fig = pn.gallery_figure(**kw, frame=frame.value, dpi=dpi)
+        except (TypeError, ValueError) as exc:
+            size.value = f"<b>not allowed</b>: {html.escape(str(exc))}"
+            output.outputs = ()
+            return
+        size.value = f"output {out} × {out}: {pn.gallery_formula(**kw)}"
+        output.outputs = (_png_output(fig, f"gallery frame {frame.value}: {kw}"),)
+
+    def choose(change=None):
+        chosen = dict(n=1, kernel_size=1, stride=1, padding=0, dilation=1, output_padding=0, transposed=False)
+        chosen.update(cases[menu.value])
+        busy.append(True)
+        try:
+            for name, slider in sliders.items():
+                slider.value = chosen[name]
+            padding.value, transposed.value, frame.value = chosen["padding"], chosen["transposed"], 0
+        finally:
+            busy.clear()
+        redraw()
+
+    menu.observe(choose, names="value")
+    for control in (transposed, padding, frame, *sliders.values()):
+        control.observe(redraw, names="value")
+    choose()
+    return widgets.VBox([menu, widgets.HBox([transposed, padding]),
+                         widgets.HBox([sliders["n"], sliders["kernel_size"]]),
+                         widgets.HBox([sliders["stride"], sliders["dilation"], sliders["output_padding"]]),
+                         widgets.HBox([play, frame]), size, output])

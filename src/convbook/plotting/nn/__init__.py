@@ -20,7 +20,13 @@ differs from the convolution of mathematics.  Its pictures are drawn here:
   dilation, with the output size; the animation sweeps the settings and is the
   static twin of the explorer :func:`convbook.widgets.nn.conv2d_explorer`;
 - :func:`synthetic_scene` and :func:`standard_kernels`: a test image drawn in
-  code (no download) and the classic image filters.
+  code (no download) and the classic image filters;
+- :func:`gallery_cases`, :func:`gallery_output_size`, :func:`gallery_formula`,
+  :func:`gallery_figure` and :func:`gallery_animation`: the gallery of
+  convolution arithmetic (no, half and full padding, stride, dilation,
+  transposed, ``output_padding``), each frame computed by :mod:`convbook.nn`;
+  the animation is the static twin of
+  :func:`convbook.widgets.nn.gallery_explorer`.
 
 Conventions, out loud: every layer here is PyTorch's ``conv2d`` from
 :mod:`convbook.nn`, a **cross-correlation** (the kernel is not flipped);
@@ -49,7 +55,11 @@ By lesson:
 - :mod:`~convbook.plotting.nn.equivariance_and_filters` -- "Translation
   equivariance and image filters"
   (``05-deep-learning/equivariance-and-filters``): :func:`conv_explorer_figure`,
-  :func:`conv_explorer_animation`.
+  :func:`conv_explorer_animation`;
+- :mod:`~convbook.plotting.nn.gallery` -- "A gallery of convolution
+  arithmetic" (``05-deep-learning/gallery``): :func:`gallery_cases`,
+  :func:`gallery_output_size`, :func:`gallery_formula`,
+  :func:`gallery_figure`, :func:`gallery_animation`.
 
 Their shared colours and validators are in the private
 :mod:`convbook.plotting.nn._common`.
@@ -58,6 +68,7 @@ Their shared colours and validators are in the private
 from .channels import tensor_shapes_figure
 from .correlation import image_grid_figure, standard_kernels, synthetic_scene
 from .equivariance_and_filters import conv_explorer_animation, conv_explorer_figure
+from .gallery import gallery_animation, gallery_cases, gallery_figure, gallery_formula, gallery_output_size
 from .im2col import im2col_figure
 from .stride_padding_dilation import conv_grid_animation, conv_grid_figure, strided_sampling_figure
 
@@ -72,4 +83,9 @@ __all__ = [
     "image_grid_figure",
     "conv_explorer_figure",
     "conv_explorer_animation",
+    "gallery_cases",
+    "gallery_output_size",
+    "gallery_formula",
+    "gallery_figure",
+    "gallery_animation",
 ]
