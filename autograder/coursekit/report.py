@@ -37,11 +37,30 @@ def exercise_of(grade_id: str) -> str:
     return grade_id
 
 
-def scores_from_gradebook(db_url: str, subs) -> dict:
-    """{(student, assignment): {exercise: (score or None, max)}} for graded submissions."""
+def _source(g) -> str:
+    """Where a grade cell's number comes from: 'manual' (a written answer graded by hand), 'override' (an
+    autograded cell given a score by hand), 'auto', or 'pending' (waits for a human grader)."""
+    if g.manual_score is not None:
+        return "manual" if g.cell.cell_type == "markdown" else "override"
+    if g.auto_score is None:
+        return "pending"
+    return "auto"
+
+
+def gradebook_scores(db_url: str, subs) -> tuple[dict, dict]:
+    """``(scores, sources)`` of the graded submissions, from the gradebook.
+
+    ``scores`` is ``{(student, assignment): {exercise: (score or None, max)}}``;
+    ``sources`` is ``{(student, assignment): {exercise: set of 'auto',
+    'manual', 'override'}}``.  A score given by hand (a written answer, or an
+    override of an autograded cell) always counts: nbgrader marks it "needs
+    manual grade" again at every autograde, but keeps it, and so does the
+    report.  Only a cell with no score at all waits for a human grader, and
+    then its exercise's score is None.
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
-    out = {}
+    scores, sources = {}, {}
     with Gradebook(db_url) as gb:
         for student, assignment in subs:
             try:
@@ -49,16 +68,26 @@ def scores_from_gradebook(db_url: str, subs) -> dict:
             except MissingEntry:
                 continue
             per = defaultdict(lambda: [0.0, 0.0, False])
+            where = defaultdict(set)
             for nb in sub.notebooks:
                 for g in nb.grades:
                     ex = exercise_of(g.name)
                     per[ex][1] += g.max_score
-                    if g.score is None or g.needs_manual_grade:
+                    source = _source(g)
+                    if source == "pending":
                         per[ex][2] = True  # waits for a human grader
-                    else:
-                        per[ex][0] += g.score
-            out[(student, assignment)] = {ex: (None if pending else s, m) for ex, (s, m, pending) in per.items()}
-    return out
+                        continue
+                    where[ex].add(source)
+                    per[ex][0] += (g.manual_score if g.manual_score is not None else g.auto_score) \
+                        + (g.extra_credit or 0.0)
+            scores[(student, assignment)] = {ex: (None if pending else s, m) for ex, (s, m, pending) in per.items()}
+            sources[(student, assignment)] = {ex: where[ex] for ex in per}
+    return scores, sources
+
+
+def scores_from_gradebook(db_url: str, subs) -> dict:
+    """{(student, assignment): {exercise: (score or None, max)}} for graded submissions (:func:`gradebook_scores`)."""
+    return gradebook_scores(db_url, subs)[0]
 
 
 def _trusted_share(verdict: dict, best: float) -> float:
@@ -69,7 +98,7 @@ def _trusted_share(verdict: dict, best: float) -> float:
     return best * (verdict.get("passed", 0) / cases) if cases else 0.0
 
 
-def scores_of_record(scores: dict, verdicts: dict) -> dict:
+def scores_of_record(scores: dict, verdicts: dict, sources: dict | None = None) -> dict:
     """The scores that count: nbgrader's, capped by what the trusted re-check confirms.
 
     nbgrader runs the tests in the student's kernel, where the student's code
@@ -78,8 +107,9 @@ def scores_of_record(scores: dict, verdicts: dict) -> dict:
     passed / cases)``: a submission that tampers with the in-kernel tests gains
     nothing the hidden cases do not confirm, and an honest answer that
     passes every hidden case keeps the kernel's score (its visible and error
-    tests included).  Exercises without a re-check, and scores that wait for
-    a human grader, are nbgrader's.
+    tests included).  Exercises without a re-check, scores that wait for a
+    human grader, and exercises with a score given by hand (an override, in
+    ``sources``) are nbgrader's: the instructor's decision is not capped.
 
     >>> scores_of_record({("ann", "s1"): {"e1": (5.0, 5.0), "e2": (2.0, 3.0), "w": (None, 3.0)}},
     ...                  {("ann", "s1"): {"e1": {"ok": False, "passed": 3, "cases": 4},
@@ -92,7 +122,8 @@ def scores_of_record(scores: dict, verdicts: dict) -> dict:
         out[key] = {}
         for ex, (score, best) in per.items():
             verdict = per_verdict.get(ex)
-            if score is not None and verdict is not None:
+            by_hand = bool((sources or {}).get(key, {}).get(ex, set()) & {"manual", "override"})
+            if score is not None and verdict is not None and not by_hand:
                 score = min(score, round(_trusted_share(verdict, best), 2))
             out[key][ex] = (score, best)
     return out
@@ -143,7 +174,25 @@ def disagreements(scores: dict, verdicts: dict) -> list[dict]:
     return rows
 
 
-def write_csv(path: Path, subs, scores: dict, status: dict) -> None:
+def _record_sources(record: dict, scores: dict, sources: dict) -> dict:
+    """Per submission, 'exercise=source' for every exercise: auto, manual, override, pending, or
+    'auto, capped by the re-check' where the score of record is below nbgrader's."""
+    out = {}
+    for key, per in record.items():
+        words = []
+        for ex, (val, _) in per.items():
+            got = sorted(sources.get(key, {}).get(ex, set())) or ["pending"]
+            word = "+".join(got)
+            if val is not None and scores[key][ex][0] is not None and val < scores[key][ex][0] - 1e-9:
+                word += ", capped by the re-check"
+            elif val is None:
+                word = "pending"
+            words.append(f"{ex}={word}")
+        out[key] = "; ".join(words)
+    return out
+
+
+def write_csv(path: Path, subs, scores: dict, status: dict, sources: dict | None = None) -> None:
     students = sorted({s for s, _ in subs})
     assignments = sorted({a for _, a in subs})
     columns: dict[str, list[str]] = {}
@@ -154,7 +203,7 @@ def write_csv(path: Path, subs, scores: dict, status: dict) -> None:
                 columns[a].append(ex)
     header = ["student"]
     for a in assignments:
-        header += [f"{a}/{ex}" for ex in columns.get(a, [])] + [f"{a}/total", f"{a}/status"]
+        header += [f"{a}/{ex}" for ex in columns.get(a, [])] + [f"{a}/total", f"{a}/status", f"{a}/sources"]
     header.append("total")
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
@@ -173,6 +222,7 @@ def write_csv(path: Path, subs, scores: dict, status: dict) -> None:
                 else:
                     row.append("")
                 row.append(status.get((s, a), "no submission"))
+                row.append((sources or {}).get((s, a), "") if per else "")
             row.append(f"{grand:g}")
             w.writerow(row)
 
@@ -270,10 +320,10 @@ def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdic
     gradebook against the graded notebooks).
     """
     status = {key: "graded" for key in subs} | {k: f"NOT GRADED: {v}" for k, v in failures.items()}
-    scores = scores_from_gradebook(db_url, subs)
+    scores, sources = gradebook_scores(db_url, subs)
     disagree = disagreements(scores, verdicts)
-    record = scores_of_record(scores, verdicts)
-    write_csv(course_dir / "grades.csv", subs, record, status)
+    record = scores_of_record(scores, verdicts, sources)
+    write_csv(course_dir / "grades.csv", subs, record, status, _record_sources(record, scores, sources))
     write_html(course_dir / "report.html", record, status, flags, disagree, failures, records)
     (course_dir / "integrity.json").write_text(json.dumps(
         {"flags": [dataclasses.asdict(f) for f in flags], "disagreements": disagree,

@@ -1,0 +1,184 @@
+"""Grades given by hand are never lost (issue 13, "Grades are never lost").
+
+A tiny set with one autograded exercise and one written answer is graded by
+the real ``coursekit grade``.  Then, as nbgrader's formgrader does when an
+instructor types a score (its API sets ``Grade.manual_score``), one written
+answer is graded 2 of 3 and one autograded cell is overridden; ``coursekit
+grade`` runs again, as the README tells the instructor to.  nbgrader then marks
+both "needs manual grade" again, but keeps the scores, and so must the report:
+``grades.csv`` counts them, says where each number came from (``auto``,
+``manual``, ``override``) and agrees with nbgrader's own export.  The
+instructor's override is not capped by the re-check.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+
+import nbformat
+import pytest
+
+from conftest import coursekit
+
+from coursekit import paths
+
+pytestmark = [pytest.mark.slow]
+
+MASTER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A tiny set
+
+```{code-cell} ipython3
+---
+nbgrader:
+  grade_id: setup
+  locked: true
+---
+from convbook.grading import check_equal
+```
+
+```{code-cell} ipython3
+---
+nbgrader:
+  grade_id: double-answer
+  solution: true
+---
+def double(x):
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION
+```
+
+```{code-cell} ipython3
+---
+nbgrader:
+  grade_id: double-test-small
+  grade: true
+  points: 1
+---
+check_equal(double(1), 2, name="double(1)")
+```
+
+```{code-cell} ipython3
+---
+nbgrader:
+  grade_id: double-test-big
+  grade: true
+  points: 2
+---
+check_equal(double(10**6), 2 * 10**6, name="double(10**6)")
+```
+
+```{code-cell} ipython3
+---
+recheck:
+  exercise: double
+  function: double
+---
+CASES = [(3,), (-4,)]
+
+
+def reference(x):
+    return 2 * x
+
+
+def same(got, expected):
+    return type(got) is int and got == expected
+```
+
+Why is doubling linear?
+
++++ {"nbgrader": {"grade_id": "why-written", "solution": true, "grade": true, "points": 3}}
+
+### BEGIN SOLUTION
+Because 2(x + y) = 2x + 2y.
+### END SOLUTION
+"""
+
+ANSWERS = {"ann": ("def double(x):\n    return 2 * x\n", "Because doubling distributes over sums."),
+           "bob": ("def double(x):\n    return x + 1\n", "I do not know.")}
+
+
+def _rows(ag) -> dict:
+    with (ag / "grades.csv").open(newline="") as fh:
+        return {r["student"]: r for r in csv.DictReader(fh)}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    top = tmp_path_factory.mktemp("manual")
+    ag = paths.scratch_course(top, [])
+    (ag / "source" / "demo").mkdir(parents=True)
+    (ag / "source" / "demo" / "demo.md").write_text(MASTER)
+    env = {k: v for k, v in os.environ.items() if k not in ("CONVBOOK_GRADING_SEED", "CONVBOOK_GRADEBOOK_URL")}
+    env.update(CONVBOOK_CELL_CPU="15", CONVBOOK_RECHECK_SECONDS="15")
+    subprocess.run(coursekit(ag, "release"), cwd=top, env=env, check=True, capture_output=True, text=True)
+    release_nb = nbformat.read(ag / "release" / "demo" / "demo.ipynb", as_version=4)
+    for student, (code, words) in ANSWERS.items():
+        nb = nbformat.from_dict(release_nb)
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid == "double-answer":
+                cell.source = code
+            elif gid == "why-written":
+                cell.source = words
+        (ag / "submitted" / student / "demo").mkdir(parents=True)
+        nbformat.write(nb, ag / "submitted" / student / "demo" / "demo.ipynb")
+
+    def grade():
+        result = subprocess.run(coursekit(ag, "grade", "--jobs", "2"), cwd=top, env=env, capture_output=True,
+                                text=True)
+        assert result.returncode in (0, 1), result.stdout[-3000:] + result.stderr[-3000:]
+        return _rows(ag)
+
+    first = grade()
+    # the instructor grades by hand, as the formgrader's API does it (nbgrader.server_extensions.formgrader)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{ag / 'gradebook.db'}") as gb:
+        written = gb.find_grade("why-written", "demo", "demo", "ann")
+        written.manual_score, written.needs_manual_grade = 2.0, False
+        override = gb.find_grade("double-test-big", "demo", "demo", "bob")
+        override.manual_score, override.needs_manual_grade = 2.0, False
+        gb.db.commit()
+    second = grade()
+    with (ag / "nbgrader-export.csv").open(newline="") as fh:
+        export = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(fh)}
+    return dict(first=first, second=second, export=export)
+
+
+def test_before_the_hand_grading_the_written_answers_wait(course):
+    ann = course["first"]["ann"]
+    assert ann["demo/why-written"] == "", "an ungraded written answer is pending, not 0"
+    assert "why-written=pending" in ann["demo/sources"]
+    assert float(ann["demo/double"]) == 3 and "double=auto" in ann["demo/sources"]
+
+
+def test_a_manual_grade_counts_after_a_regrade(course):
+    ann = course["second"]["ann"]
+    assert float(ann["demo/why-written"]) == 2.0, ann
+    assert float(ann["demo/total"]) == 5.0 and "why-written=manual" in ann["demo/sources"], ann
+
+
+def test_an_override_counts_and_is_not_capped_by_the_recheck(course):
+    bob = course["second"]["bob"]
+    # double(1) = 2 by chance (1 + 1), so the small test passes; the big one is overridden to 2 of 2
+    assert float(bob["demo/double"]) == 3.0, bob
+    assert "double=auto+override" in bob["demo/sources"], bob
+    assert "capped" not in bob["demo/sources"], bob
+
+
+def test_the_report_agrees_with_nbgraders_export(course):
+    for student, row in course["second"].items():
+        assert float(row["demo/total"]) == course["export"][student], (student, row, course["export"])
