@@ -358,7 +358,7 @@ def butterfly_figure(x=None, *, n=8, step=None, figsize=None, dpi=80):
     return fig
 
 
-def butterfly_animation(x, *, interval=900, figsize=None, dpi=72):
+def butterfly_animation(x, *, interval=500, figsize=None, dpi=72):
     """Step through the butterflies of the radix-2 FFT of ``x``: one frame per butterfly.
 
     Frame 0 shows the inputs in bit-reversed order; frame t shows the state

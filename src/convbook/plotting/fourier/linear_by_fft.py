@@ -184,7 +184,7 @@ def wraparound_figure(a, v, n, *, figsize=(8.0, 5.0), dpi=80):
     return picture.fig
 
 
-def wraparound_animation(a, v, lengths=None, *, interval=700, figsize=(8.0, 5.0), dpi=72):
+def wraparound_animation(a, v, lengths=None, *, interval=500, figsize=(8.0, 5.0), dpi=72):
     """Sweep the transform length: the wrap-around shrinks until padding is long enough.
 
     Each frame is :func:`wraparound_figure` for one length n in ``lengths``.

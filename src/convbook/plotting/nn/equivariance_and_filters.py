@@ -183,7 +183,7 @@ DEFAULT_SETTINGS = tuple(
 )
 
 
-def conv_explorer_animation(image, kernel, settings=None, *, kernel_name=None, interval=900,
+def conv_explorer_animation(image, kernel, settings=None, *, kernel_name=None, interval=500,
                             figsize=(9.0, 3.6), dpi=72):
     """Sweep stride, padding and dilation in the explorer's picture: an animation.
 

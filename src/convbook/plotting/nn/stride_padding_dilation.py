@@ -191,7 +191,7 @@ def conv_grid_figure(n, kernel_size, stride=1, padding=0, dilation=1, position=(
     return fig
 
 
-def conv_grid_animation(n, kernel_size, stride=1, padding=0, dilation=1, *, interval=600,
+def conv_grid_animation(n, kernel_size, stride=1, padding=0, dilation=1, *, interval=500,
                         figsize=(6.0, 3.4), dpi=72):
     """Move a layer's window over every output position, in row-major order: an animation.
 

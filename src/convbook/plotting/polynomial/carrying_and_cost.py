@@ -292,7 +292,7 @@ def carry_figure(coefficients, step=None, *, base=10, ax=None, title=None,
     return picture.fig
 
 
-def carry_animation(coefficients, *, base=10, interval=1200, title=None, figsize=(7.0, 3.2),
+def carry_animation(coefficients, *, base=10, interval=500, title=None, figsize=(7.0, 3.2),
                     dpi=72):
     """Animate the carrying of column sums into digits, one column per frame.
 

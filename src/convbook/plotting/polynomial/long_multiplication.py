@@ -314,7 +314,7 @@ def long_multiplication_figure(x, y, step=None, *, base=10, figsize=(11.0, 4.4),
     return picture.fig
 
 
-def long_multiplication_animation(x, y, *, base=10, interval=1500, figsize=(11.0, 4.4), dpi=72):
+def long_multiplication_animation(x, y, *, base=10, interval=500, figsize=(11.0, 4.4), dpi=72):
     """Animate :func:`long_multiplication_figure`: one column carried per frame.
 
     Parameters
