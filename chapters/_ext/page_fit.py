@@ -9,6 +9,11 @@
   be scrolled with the keyboard.  Long equations of the lessons are broken into
   lines in their sources; this is for the ones that cannot be broken at a
   phone's width.
+- **Figures stay legible.**  After the build, every ``<img>`` of a figure PNG that
+  carries convbook's text chunks (dpi, width in inches, smallest font in points;
+  drawn at twice its dpi) is given a width at which its smallest text is at least
+  ``MIN_TEXT_PX`` CSS px, and sits in a ``span.pf-figure`` that scrolls sideways
+  with the same cue when the column is narrower than that (a phone).
 - **Chinese is tagged.**  After the build, every run of CJK characters in the
   text of every HTML page (the navigation included; never inside a script, a
   style, the title, an attribute or TeX source) is wrapped in
@@ -120,6 +125,68 @@ def tag_chinese(html: str) -> tuple[str, set[str]]:
     return "".join(out), chars
 
 
+MIN_TEXT_PX = 10  # the smallest text a figure may show, in CSS px, at any width
+_IMG = re.compile(r"<img\b[^>]*>")
+_SRC = re.compile(r"""\bsrc\s*=\s*["']([^"']+\.png)["']""")
+
+
+def figure_style(meta: dict[str, str]) -> tuple[str, float] | None:
+    """The CSS of an ``<img>`` of a figure PNG whose text chunks are ``meta``, and its least width.
+
+    ``meta`` holds ``convbook:dpi``, ``convbook:scale``, ``convbook:width_in`` and
+    ``convbook:min_font_pt`` (written by ``convbook.plotting._style``).  A label of
+    ``p`` points in a figure ``W`` inches wide shown ``D`` CSS px wide is
+    ``p / 72 * D / W`` CSS px tall, so the figure is never shown narrower than
+    ``72 * W * MIN_TEXT_PX / p``; it is shown at its own size (dpi x W) when that is
+    wider, and no wider than its column unless its text would shrink below
+    ``MIN_TEXT_PX`` (then its box scrolls sideways, with page_fit's cue).  Returns
+    ``None`` for a PNG without those chunks.
+
+    Examples
+    --------
+    >>> figure_style({"convbook:dpi": "80", "convbook:scale": "2", "convbook:width_in": "9",
+    ...               "convbook:min_font_pt": "8"})
+    ('width:810px;min-width:810px;max-width:100%;height:auto', 810)
+    """
+    try:
+        dpi, width_in = float(meta["convbook:dpi"]), float(meta["convbook:width_in"])
+        smallest = float(meta["convbook:min_font_pt"])
+    except (KeyError, ValueError):
+        return None
+    least = int(-(-72 * width_in * MIN_TEXT_PX // smallest))  # ceil
+    width = max(least, round(dpi * width_in))
+    return f"width:{width}px;min-width:{least}px;max-width:100%;height:auto", least
+
+
+def size_figures(html: str, page: Path, outdir: Path) -> str:
+    """Give every figure ``<img>`` of ``html`` its legible width and a sideways scroller.
+
+    A PNG that carries convbook's text chunks (see :func:`figure_style`) gets that
+    style, ``data-pf-min-width`` and a ``<span class="pf-figure">`` around it, which
+    page_fit.js makes a scroller; an ``<img>`` already sized is left alone.
+    """
+    from PIL import Image
+
+    def fix(m: re.Match) -> str:
+        tag = m.group(0)
+        src = _SRC.search(tag)
+        if src is None or "data-pf-min-width" in tag:
+            return tag
+        path = (page.parent / src.group(1)).resolve()
+        if outdir.resolve() not in path.parents or not path.is_file():
+            return tag
+        with Image.open(path) as im:
+            found = figure_style(dict(getattr(im, "text", {}) or {}))
+        if found is None:
+            return tag
+        style, least = found
+        attrs = f' style="{style}" data-pf-min-width="{least}"'
+        tag = tag[:-2].rstrip() + attrs + " />" if tag.endswith("/>") else tag[:-1] + attrs + ">"
+        return f'<span class="pf-figure">{tag}</span>'
+
+    return _IMG.sub(fix, html)
+
+
 def _pages(outdir: Path) -> list[Path]:
     return sorted(p for p in outdir.rglob("*.html")
                   if not any(part.startswith((".", "_static", "_sources")) for part in p.relative_to(outdir).parts))
@@ -216,6 +283,7 @@ def _finish(app, exception) -> None:
     for page in _pages(outdir):
         html = page.read_text(encoding="utf-8")
         tagged, found = tag_chinese(html)
+        tagged = size_figures(tagged, page, outdir)
         chars |= found
         if tagged != html:
             page.write_text(tagged, encoding="utf-8")

@@ -85,6 +85,14 @@
     });
   }
 
+  function figures() {
+    root().querySelectorAll("span.pf-figure").forEach(function (s) {
+      var img = s.querySelector("img");
+      adopt(s, img);
+      if (img && !img.complete) img.addEventListener("load", function () { update(s); });
+    });
+  }
+
   function equations(scope) {
     (scope || document).querySelectorAll('mjx-container[display="true"]').forEach(function (m) {
       adopt(m, m.querySelector("mjx-math"));
@@ -93,6 +101,7 @@
 
   function start() {
     tables();
+    figures();
     equations();
     // MathJax typesets after this script has run: take its display equations as they come
     new MutationObserver(function (records) {

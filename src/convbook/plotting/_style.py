@@ -141,14 +141,48 @@ def _check_figsize(figsize) -> tuple[float, float]:
 # Figures that are not registered with pyplot
 # --------------------------------------------------------------------------
 
+# A figure's PNG is drawn at this many device pixels per pixel of its dpi, so that it stays sharp on
+# hi-dpi screens and when the site widens it to keep its smallest text legible (page_fit.py reads the
+# text chunks below and sizes the <img>).
+PNG_SCALE = 2
+
+
+def _smallest_font_pt(fig: Figure) -> float | None:
+    """The smallest font size, in points, of the visible, non-empty text of a drawn figure."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text)
+             if t.get_visible() and t.get_text().strip() and t.get_figure(root=True) is fig]
+    return min(sizes) if sizes else None
+
+
+def _png_metadata(fig: Figure) -> dict[str, str]:
+    """The text chunks of a figure's PNG: its dpi, width in inches and smallest font size in points."""
+    fig.draw_without_rendering()
+    meta = {"convbook:dpi": f"{fig.dpi:g}", "convbook:scale": f"{PNG_SCALE:g}",
+            "convbook:width_in": f"{fig.get_figwidth():.6g}"}
+    smallest = _smallest_font_pt(fig)
+    if smallest is not None:
+        meta["convbook:min_font_pt"] = f"{smallest:.6g}"
+    return meta
+
+
 class _NotebookFigure(Figure):
-    """A Figure that shows itself as a PNG in IPython, with or without pyplot's inline backend."""
+    """A Figure that shows itself as a PNG in IPython, with or without pyplot's inline backend.
+
+    The PNG is drawn at ``PNG_SCALE`` times the figure's dpi and carries text chunks
+    ``convbook:dpi``, ``convbook:scale``, ``convbook:width_in`` and
+    ``convbook:min_font_pt`` (the smallest visible text, in points), from which the
+    rendered size of that text follows: ``min_font_pt / 72 * shown_width / width_in``
+    CSS px for an ``<img>`` shown ``shown_width`` CSS px wide.
+    """
 
     def _repr_png_(self):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+        meta = _png_metadata(self)
         buffer = io.BytesIO()
-        FigureCanvasAgg(self).print_png(buffer)
+        FigureCanvasAgg(self).print_figure(buffer, format="png", dpi=self.dpi * PNG_SCALE, metadata=meta)
         return buffer.getvalue()
 
 
