@@ -16,6 +16,8 @@ Inside a chapter, each lesson's figures are one module named after the
 lesson (``convbook.plotting.nn.im2col`` draws the pictures of the lesson
 ``05-deep-learning/im2col``); the chapter's package re-exports them all.
 
+:func:`book_figures` makes IPython show pyplot's figures as the book shows
+its own: sharp, and with the font sizes the site needs to keep them legible.
 :func:`animation_html` turns any matplotlib animation into a self-contained
 HTML snippet that needs no kernel and loads nothing from another host: every
 animation of the book is shown with it.
@@ -34,12 +36,14 @@ import importlib
 
 from . import continuous
 from ._animation import animation_html
+from ._style import book_figures
 from .continuous import (
     curves_figure, histogram_figure, joint_heatmap, rolling_up_animation, rolling_up_figure,
 )
 
 __all__ = [
     "animation_html",
+    "book_figures",
     "rolling_up_figure",
     "rolling_up_animation",
     "joint_heatmap",

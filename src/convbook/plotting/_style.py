@@ -186,6 +186,57 @@ class _NotebookFigure(Figure):
         return buffer.getvalue()
 
 
+def _pyplot_png(fig: Figure) -> bytes:
+    """A pyplot figure's PNG as the inline backend draws it (cropped to its content), at ``PNG_SCALE``
+    times its dpi, with the text chunks of :class:`_NotebookFigure` (the width is the cropped width)."""
+    if isinstance(fig, _NotebookFigure):
+        return fig._repr_png_()
+    from PIL import Image
+
+    def draw(meta):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=fig.dpi * PNG_SCALE, bbox_inches="tight", metadata=meta)
+        return buffer.getvalue()
+
+    meta = _png_metadata(fig)
+    with Image.open(io.BytesIO(draw({}))) as png:  # the cropped width, in inches
+        meta["convbook:width_in"] = f"{png.width / (fig.dpi * PNG_SCALE):.6g}"
+    return draw(meta)
+
+
+def book_figures() -> None:
+    """Show pyplot's figures, in the running IPython, as the book shows its own.
+
+    Every :class:`matplotlib.figure.Figure` that IPython displays (``plt.show()``
+    under the inline backend, or a figure left as a cell's last expression) is
+    drawn as a PNG at ``PNG_SCALE`` times its dpi, cropped as the inline backend
+    crops, with the text chunks that the book's site reads to keep its smallest
+    text at 10 CSS px or more (``convbook:dpi``, ``convbook:scale``,
+    ``convbook:width_in``, ``convbook:min_font_pt``).  Lessons that draw with
+    pyplot call it once, after their imports.
+
+    Outside IPython it does nothing.
+
+    Examples
+    --------
+    >>> from convbook.plotting import book_figures
+    >>> book_figures()   # outside IPython there is nothing to do
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the course's extras
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    import matplotlib.pyplot as plt
+
+    # pyplot's inline backend registers its own PNG printer when it is first loaded, which is when the
+    # first figure is made: load it now, so that the printer registered next is the one that stays
+    plt.close(plt.figure())
+    shell.display_formatter.formatters["image/png"].for_type(Figure, _pyplot_png)
+
+
 def _new_figure(figsize, dpi) -> Figure:
     return _NotebookFigure(figsize=figsize, dpi=dpi, layout="constrained")
 
