@@ -74,6 +74,8 @@ __all__ = [
     "convolve2d",
     "convolve2d_loops",
     "choose_method",
+    "overlap_add",
+    "overlap_save",
 ]
 
 _MODES = ("full", "same", "valid")
@@ -720,6 +722,155 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] 
     check_choice("method", method, _METHODS)
     a, v, kind = _prepare_1d(a, v)
     return _core(a, v, kind, mode, method)
+
+
+def _blocked(name, a, v, block_size):
+    """Validate the operands and the block size of overlap_add / overlap_save: ``(x, h, kind, B)``."""
+    from convbook import _blocks
+
+    a, v, kind = _prepare_1d(a, v)
+    x, h = (a, v) if len(a) >= len(v) else (v, a)   # convolution commutes: the longer input is cut up
+    if block_size is None:
+        B = _blocks.best_block(len(x), len(h))
+    else:
+        B = check_int("block_size", block_size, minimum=1, maximum=MAX_SIZE)
+    return x, h, kind, B
+
+
+def _exact_blocks(x, h, kind, out):
+    """The block results of integer or rational inputs, summed exactly, as convolve returns them."""
+    if kind == "q":
+        arr = np.empty(len(out), dtype=object)
+        arr[:] = out
+        return arr
+    bound = _max_abs(np.asarray(x, dtype=object)) * _max_abs(np.asarray(h, dtype=object)) * min(len(x), len(h))
+    return _int_result([int(t) for t in out], bound)
+
+
+def overlap_add(a: ArrayLike, v: ArrayLike, block_size: int | None = None) -> np.ndarray:
+    r"""Full linear convolution of a long input with a short one, block by block (overlap-add).
+
+    The longer input ``x`` (length M) is cut into blocks of ``B`` samples;
+    each block is convolved with the shorter ``h`` (length N) by an FFT of
+    length ``L >= B + N - 1``, and the last ``N - 1`` samples of each block's
+    result are added to the start of the next one's:
+
+    .. math::
+
+        (x \ast h)[n] = \sum_k (x_k \ast h)[n - kB], \qquad
+        x_k[m] = x[kB + m], \; 0 \le m < B .
+
+    The output is ``numpy.convolve(a, v)`` (mode 'full', ``M + N - 1``
+    samples), for any two inputs: as with numpy, the order does not matter.
+
+    Parameters
+    ----------
+    a, v : array_like
+        1-D, non-empty, numbers.
+    block_size : int, optional
+        ``B``, the new samples per block, at least 1.  By default, the ``B``
+        that minimises the cost model ``ceil(M / B) * L * (2 log2 L + 1)``
+        over FFT lengths ``L = B + N - 1`` that numpy's FFT does fast.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``M + N - 1`` samples.  Floating inputs: ``float64`` or ``complex128``,
+        every block's FFT done at once.  Integer inputs: exact, as
+        :func:`convolve` returns them (each block by :func:`convolve`, the
+        overlaps added in integer arithmetic); rationals: ``Fraction``.
+
+    Raises
+    ------
+    ValueError
+        An empty input, an input with more than one dimension, or
+        ``block_size`` below 1.
+    TypeError
+        Inputs that are not numbers, or a ``block_size`` that is not an integer.
+
+    See Also
+    --------
+    overlap_save : the other block method.
+    convolve : the whole convolution at once (``method='fft'`` is one FFT).
+    scipy.signal.oaconvolve : scipy's overlap-add, for floats.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convbook import discrete
+    >>> x = np.arange(10.0)
+    >>> np.allclose(discrete.overlap_add(x, [1, -1], block_size=3), np.convolve(x, [1, -1]))
+    True
+    >>> discrete.overlap_add([1, 2, 3, 4, 5], [1, 1], block_size=2)      # integers stay exact
+    array([1, 3, 5, 7, 9, 5])
+    """
+    from convbook import _blocks
+
+    x, h, kind, B = _blocked("overlap_add", a, v, block_size)
+    if kind in "fc":
+        return _blocks.overlap_add_float(x, h, B)
+    return _exact_blocks(x, h, kind, _blocks.overlap_add_loops(x, h, B, lambda p, q: list(convolve(p, q))))
+
+
+def overlap_save(a: ArrayLike, v: ArrayLike, block_size: int | None = None) -> np.ndarray:
+    r"""Full linear convolution of a long input with a short one, block by block (overlap-save).
+
+    The longer input ``x`` (length M), with ``N - 1`` zeros in front, is read
+    in windows of ``L = B + N - 1`` samples that start ``B`` apart.  Each
+    window's *circular* convolution with the shorter ``h`` (length N) is
+    right in its last ``B`` samples and wrapped around in its first
+    ``N - 1``, which are dropped:
+
+    .. math::
+
+        (x \ast h)[kB + m] = (w_k \circledast h)[N - 1 + m], \qquad
+        w_k[j] = x[kB - (N - 1) + j], \; 0 \le m < B .
+
+    The output is ``numpy.convolve(a, v)`` (mode 'full', ``M + N - 1``
+    samples); the order of the inputs does not matter.
+
+    Parameters
+    ----------
+    a, v : array_like
+        1-D, non-empty, numbers.
+    block_size : int, optional
+        ``B``, the outputs kept per window, at least 1; the default as in
+        :func:`overlap_add`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``M + N - 1`` samples, typed as by :func:`overlap_add`.
+
+    Raises
+    ------
+    ValueError
+        An empty input, an input with more than one dimension, or
+        ``block_size`` below 1.
+    TypeError
+        Inputs that are not numbers, or a ``block_size`` that is not an integer.
+
+    See Also
+    --------
+    overlap_add : the other block method.
+    circular_convolve : the circular convolution of each window.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from convbook import discrete
+    >>> x = np.linspace(0, 1, 9)
+    >>> np.allclose(discrete.overlap_save(x, [0.5, 0.5], block_size=4), np.convolve(x, [0.5, 0.5]))
+    True
+    >>> discrete.overlap_save([1, 2, 3, 4, 5], [1, 1], block_size=2)
+    array([1, 3, 5, 7, 9, 5])
+    """
+    from convbook import _blocks
+
+    x, h, kind, B = _blocked("overlap_save", a, v, block_size)
+    if kind in "fc":
+        return _blocks.overlap_save_float(x, h, B)
+    return _exact_blocks(x, h, kind, _blocks.overlap_save_loops(x, h, B, lambda p, q: list(circular_convolve(p, q))))
 
 
 def choose_method(a: ArrayLike, v: ArrayLike,

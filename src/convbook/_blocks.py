@@ -1,0 +1,133 @@
+"""Block convolution of a long signal: overlap-add and overlap-save (private; public in convbook.discrete).
+
+Both cut the long input ``x`` (length M) into blocks of ``B`` new samples and
+convolve each block with the short kernel ``h`` (length N) by one FFT of
+length ``L >= B + N - 1``:
+
+- **overlap-add**: block ``k`` is ``x[kB : kB + B]``; its full convolution
+  with ``h`` has ``B + N - 1`` samples, and the last ``N - 1`` overlap the
+  start of block ``k + 1``'s, where they are added;
+- **overlap-save**: block ``k`` is the ``L`` samples of ``x`` (padded with
+  ``N - 1`` zeros in front) that start at ``kB``; its *circular* convolution
+  with ``h`` is wrong in its first ``N - 1`` samples (they wrap around) and
+  right in the other ``B``, which are kept.
+
+The fast paths below do every block's FFT at once (one batched ``rfft`` of
+shape ``(blocks, L)``); the didactic twins (:func:`_overlap_add_loops`,
+:func:`_overlap_save_loops`) loop over the blocks and are what the lesson
+``04-fft/overlap-add`` writes out.  Integers are kept exact by convolving each
+block with :func:`convbook.discrete.convolve` (exact on every route) and adding
+the overlaps in integer arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _fast_len(n: int) -> int:
+    """Smallest 2**i * 3**j * 5**k >= n."""
+    best = 1 << max(0, (n - 1).bit_length())
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            m = p35
+            while m < n:
+                m *= 2
+            best = min(best, m)
+            p35 *= 3
+        p5 *= 5
+    return best
+
+
+def block_cost(M: int, N: int, B: int) -> float:
+    """The model's cost of block convolution: ceil(M / B) FFT products of length L = fast(B + N - 1).
+
+    Each block costs two real FFTs of length L (forward and back, about
+    ``L log2 L`` each) and ``L`` complex products; the kernel's FFT is paid once.
+    """
+    L = _fast_len(B + N - 1)
+    return math.ceil(M / B) * L * (2 * math.log2(max(L, 2)) + 1) + L * math.log2(max(L, 2))
+
+
+def best_block(M: int, N: int) -> int:
+    """The block size B (new samples per block) that minimises :func:`block_cost`, among the B that make
+    ``B + N - 1`` a fast FFT length, from ``N`` up to about ``M``."""
+    best, best_cost = None, math.inf
+    L = _fast_len(2 * N - 1)
+    while True:
+        B = L - N + 1
+        cost = block_cost(M, N, B)
+        if cost < best_cost:
+            best, best_cost = B, cost
+        if B >= M:
+            break
+        L = _fast_len(L + 1)
+    return best
+
+
+def _batched(x: np.ndarray, h: np.ndarray, L: int, rows: np.ndarray) -> np.ndarray:
+    """Cyclic convolutions of length L of every row of ``rows`` with ``h`` (floating, real or complex)."""
+    if np.iscomplexobj(x) or np.iscomplexobj(h):
+        return np.fft.ifft(np.fft.fft(rows, L, axis=1) * np.fft.fft(h, L), axis=1)
+    return np.fft.irfft(np.fft.rfft(rows, L, axis=1) * np.fft.rfft(h, L), L, axis=1)
+
+
+def overlap_add_float(x: np.ndarray, h: np.ndarray, B: int) -> np.ndarray:
+    """Overlap-add for floating inputs: every block's FFT at once, then the overlaps added in one pass."""
+    M, N = len(x), len(h)
+    L = _fast_len(B + N - 1)
+    blocks = math.ceil(M / B)
+    rows = np.zeros((blocks, B), dtype=np.result_type(x, h))
+    rows.ravel()[:M] = x
+    y = _batched(x, h, L, rows)[:, :B + N - 1]
+    if N - 1 > B:  # each result overlaps several later blocks: add every sample at its place
+        where = (B * np.arange(blocks)[:, None] + np.arange(B + N - 1)).ravel()
+        add = lambda w: np.bincount(where, weights=w.ravel(), minlength=M + N - 1)  # noqa: E731
+        out = add(y.real) + 1j * add(y.imag) if np.iscomplexobj(y) else add(y)
+        return out[:M + N - 1]
+    out = np.zeros((blocks + 1) * B + N, dtype=y.dtype)
+    out[:blocks * B] += y[:, :B].ravel()           # each block's own B samples
+    tails = np.zeros((blocks, B), dtype=y.dtype)   # its last N - 1 samples spill into the next block
+    tails[:, :N - 1] = y[:, B:B + N - 1]
+    out[B:(blocks + 1) * B] += tails.ravel()
+    return out[:M + N - 1]
+
+
+def overlap_save_float(x: np.ndarray, h: np.ndarray, B: int) -> np.ndarray:
+    """Overlap-save for floating inputs: every window's cyclic convolution at once, the wrapped part dropped."""
+    M, N = len(x), len(h)
+    L = B + N - 1
+    blocks = math.ceil((M + N - 1) / B)
+    padded = np.zeros((blocks - 1) * B + L, dtype=np.result_type(x, h))
+    padded[N - 1:N - 1 + M] = x                     # N - 1 zeros in front: the first window's "past"
+    windows = np.lib.stride_tricks.sliding_window_view(padded, L)[::B]
+    y = _batched(x, h, _fast_len(L), windows)[:, N - 1:L]   # the first N - 1 samples wrapped around
+    return y.ravel()[:M + N - 1]
+
+
+def overlap_add_loops(x, h, B: int, convolve):
+    """Didactic overlap-add: one block at a time, each convolved by ``convolve`` (exact for integers)."""
+    M, N = len(x), len(h)
+    out = [0] * (M + N - 1)
+    for start in range(0, M, B):
+        piece = convolve(x[start:start + B], h)      # B + N - 1 samples (fewer for the last block)
+        for i, value in enumerate(piece):
+            out[start + i] += value                  # the overlap with the next block is added here
+    return out
+
+
+def overlap_save_loops(x, h, B: int, circular_convolve):
+    """Didactic overlap-save: windows of L = B + N - 1 samples, each convolved circularly; keep the last B."""
+    M, N = len(x), len(h)
+    L = B + N - 1
+    padded = [0] * (N - 1) + list(x) + [0] * (L + B)
+    out = []
+    for start in range(0, M + N - 1, B):
+        window = padded[start:start + L]
+        y = circular_convolve(window, list(h) + [0] * (L - N))
+        out.extend(y[N - 1:])                        # the first N - 1 outputs wrapped around: drop them
+    return out[:M + N - 1]
