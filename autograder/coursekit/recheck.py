@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -79,8 +80,7 @@ from .paths import CourseError
 __all__ = ["Refused", "cached_reference_results", "decode", "encode", "glue_source", "grading_seed",
            "master_parts", "recheck_submission", "reference_results"]
 
-TIME_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_SECONDS", "30"))  # CPU seconds per exercise (and reference)
-WALL_BACKSTOP = 30 * TIME_LIMIT + 60
+TIME_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_SECONDS", "30"))  # CPU seconds per exercise
 MEMORY_LIMIT = int(os.environ.get("CONVBOOK_RECHECK_MEMORY_MB", "4096")) * 2**20
 SEED_ENV = "CONVBOOK_GRADING_SEED"
 SEED_FILE = ".grading-seed"
@@ -238,15 +238,27 @@ def _namespaces(setup: str, specs: dict, seed: str | None) -> dict:
 
 # ------------------------------------------------------------------ the reference (trusted)
 
-def _limit_resources():
+def _reference_cpu(master: Path) -> int:
+    """The reference's CPU budget: one exercise's budget per exercise, plus one and 30 s for the start-up
+    and the set-up (the imports alone take seconds), as the student's side gets (:func:`_run_student`)."""
+    try:
+        n = len(master_parts(master)[1])
+    except (CourseError, SyntaxError, OSError):
+        n = 1
+    return (n + 1) * TIME_LIMIT + 30
+
+
+def _limit_resources(cpu_seconds: int):
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CPU, (TIME_LIMIT, TIME_LIMIT + 5))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
 
 
 def _run_reference(master: Path, seed: str):
     """Compute the reference in a fresh process; return (decoded JSON, error message or None)."""
+    cpu = _reference_cpu(master)
+    backstop = 30 * cpu + 60
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
         cmd = [sys.executable, "-m", "coursekit.recheck", "reference", str(Path(master).resolve()), str(out)]
@@ -256,11 +268,11 @@ def _run_reference(master: Path, seed: str):
             # timeout is only a backstop for a process that blocks.  30x, not 10x: at a load average of 10
             # on 2 cores, a 15 s CPU loop here took more than 180 s of wall time.
             proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True,
-                                  timeout=WALL_BACKSTOP, preexec_fn=_limit_resources)
+                                  timeout=backstop, preexec_fn=functools.partial(_limit_resources, cpu))
         except subprocess.TimeoutExpired:
-            return None, f"blocked for {WALL_BACKSTOP} s without finishing"
+            return None, f"blocked for {backstop} s without finishing"
         if not out.exists() and proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-            return None, f"ran out of CPU time ({TIME_LIMIT} s of CPU)"
+            return None, f"ran out of CPU time ({cpu} s of CPU)"
         if not out.exists():
             tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
             return None, f"the process died ({tail[0][:200]})"
