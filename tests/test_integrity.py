@@ -12,30 +12,18 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sqlite3
 import stat
 import subprocess
 
-import nbformat
 import pytest
 
-from conftest import coursekit
+from conftest import MYST_HEADER, coursekit, tiny_course
 from coursekit import integrity, paths, report
 
 pytestmark = [pytest.mark.slow]
 
-MASTER = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
+MASTER = MYST_HEADER + """\
 
 # A tiny set
 
@@ -110,27 +98,14 @@ def same(got, expected):
 ANSWERS = {
     "honest": "def double(x):\n    return 2 * x\n",
     "partial": "def double(x):\n    return 2 * x if abs(x) < 1000 else 0\n",
-    "cheat": "check_equal = lambda *args, **kwargs: None\n\ndef double(x):\n    return 0\n",
+    "cheat": "check_equal = lambda *args, **kwargs: None\n\ndef double(x):\n    return 1\n",  # odd, so never 2x
 }
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     top = tmp_path_factory.mktemp("records")
-    ag = paths.scratch_course(top, [])
-    (ag / "source" / "demo").mkdir(parents=True)
-    (ag / "source" / "demo" / "demo.md").write_text(MASTER)
-    env = {k: v for k, v in os.environ.items() if k not in ("CONVBOOK_GRADING_SEED", "CONVBOOK_GRADEBOOK_URL")}
-    env.update(CONVBOOK_CELL_CPU="15", CONVBOOK_RECHECK_SECONDS="15")
-    subprocess.run(coursekit(ag, "release"), cwd=top, env=env, check=True, capture_output=True, text=True)
-    release_nb = nbformat.read(ag / "release" / "demo" / "demo.ipynb", as_version=4)
-    for student, answer in ANSWERS.items():
-        nb = nbformat.from_dict(release_nb)
-        for cell in nb.cells:
-            if cell.metadata.get("nbgrader", {}).get("grade_id") == "double-answer":
-                cell.source = answer
-        (ag / "submitted" / student / "demo").mkdir(parents=True)
-        nbformat.write(nb, ag / "submitted" / student / "demo" / "demo.ipynb")
+    ag, env = tiny_course(top, MASTER, {student: {"double-answer": answer} for student, answer in ANSWERS.items()})
     result = subprocess.run(coursekit(ag, "grade", "--jobs", "2"), cwd=top, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return dict(ag=ag, result=result, integrity=json.loads((ag / "integrity.json").read_text()),
