@@ -22,6 +22,51 @@ def coursekit(course_dir: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "coursekit", "--course", str(course_dir), *args]
 
 
+# The jupytext header of a MyST master: the small masters of the grading tests start with it.
+MYST_HEADER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+
+def tiny_course(top: Path, master: str, submissions: dict[str, dict[str, str]]) -> tuple[Path, dict]:
+    """A scratch course in ``top`` with one set, ``demo``, from the master text ``master``, released, and
+    one submission per student: the release with the cells ``{grade_id: source}`` filled in.  Returns the
+    course folder and the environment to run coursekit in (no grading seed or gradebook URL from outside,
+    15 s of CPU per cell and per re-checked exercise)."""
+    import os
+    import subprocess
+
+    import nbformat
+
+    from coursekit import paths
+
+    ag = paths.scratch_course(top, [])
+    (ag / "source" / "demo").mkdir(parents=True)
+    (ag / "source" / "demo" / "demo.md").write_text(master)
+    env = {k: v for k, v in os.environ.items() if k not in ("CONVBOOK_GRADING_SEED", "CONVBOOK_GRADEBOOK_URL")}
+    env.update(CONVBOOK_CELL_CPU="15", CONVBOOK_RECHECK_SECONDS="15")
+    subprocess.run(coursekit(ag, "release"), cwd=top, env=env, check=True, capture_output=True, text=True)
+    release_nb = nbformat.read(ag / "release" / "demo" / "demo.ipynb", as_version=4)
+    for student, answers in submissions.items():
+        nb = nbformat.from_dict(release_nb)
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid in answers:
+                cell.source = answers[gid]
+        (ag / "submitted" / student / "demo").mkdir(parents=True)
+        nbformat.write(nb, ag / "submitted" / student / "demo" / "demo.ipynb")
+    return ag, env
+
+
 def toc_files() -> list[str]:
     """Every document of ``_toc.yml``, root first (paths without their suffix)."""
     import yaml

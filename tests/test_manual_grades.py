@@ -14,29 +14,16 @@ instructor's override is not capped by the re-check.
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
 
-import nbformat
 import pytest
 
-from conftest import coursekit
+from conftest import MYST_HEADER, coursekit, tiny_course
 
-from coursekit import paths
 
 pytestmark = [pytest.mark.slow]
 
-MASTER = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
+MASTER = MYST_HEADER + """\
 
 # A tiny set
 
@@ -119,23 +106,8 @@ def _rows(ag) -> dict:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     top = tmp_path_factory.mktemp("manual")
-    ag = paths.scratch_course(top, [])
-    (ag / "source" / "demo").mkdir(parents=True)
-    (ag / "source" / "demo" / "demo.md").write_text(MASTER)
-    env = {k: v for k, v in os.environ.items() if k not in ("CONVBOOK_GRADING_SEED", "CONVBOOK_GRADEBOOK_URL")}
-    env.update(CONVBOOK_CELL_CPU="15", CONVBOOK_RECHECK_SECONDS="15")
-    subprocess.run(coursekit(ag, "release"), cwd=top, env=env, check=True, capture_output=True, text=True)
-    release_nb = nbformat.read(ag / "release" / "demo" / "demo.ipynb", as_version=4)
-    for student, (code, words) in ANSWERS.items():
-        nb = nbformat.from_dict(release_nb)
-        for cell in nb.cells:
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if gid == "double-answer":
-                cell.source = code
-            elif gid == "why-written":
-                cell.source = words
-        (ag / "submitted" / student / "demo").mkdir(parents=True)
-        nbformat.write(nb, ag / "submitted" / student / "demo" / "demo.ipynb")
+    ag, env = tiny_course(top, MASTER, {student: {"double-answer": code, "why-written": words}
+                                        for student, (code, words) in ANSWERS.items()})
 
     def grade():
         result = subprocess.run(coursekit(ag, "grade", "--jobs", "2"), cwd=top, env=env, capture_output=True,

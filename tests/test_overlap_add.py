@@ -73,7 +73,7 @@ def test_the_didactic_twins_agree_with_the_fast_paths(B):
 def test_the_default_block_minimises_the_cost_model():
     for M, N in [(10**6, 10**3), (1000, 10), (50, 49)]:
         B = _blocks.best_block(M, N)
-        assert B >= 1 and _blocks._fast_len(B + N - 1) == B + N - 1
+        assert B >= 1 and discrete._next_fast_len(B + N - 1) == B + N - 1
         cost = _blocks.block_cost(M, N, B)
         assert all(cost <= _blocks.block_cost(M, N, b) for b in range(max(1, B // 4), 4 * B, max(1, B // 16)))
 

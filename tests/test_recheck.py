@@ -18,24 +18,14 @@ import jupytext
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import MYST_HEADER, ROOT
 from coursekit import recheck
 
 pytestmark = [pytest.mark.slow]
 
 SEED = "a seed for the tests"
 
-MASTER = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
+MASTER = MYST_HEADER + """\
 
 ```{code-cell} ipython3
 ---
@@ -119,17 +109,7 @@ def test_a_real_master_has_a_reference(tmp_path):
 
 # ------------------------------------------------------------------ the student's side, in the sandbox
 
-MULTI = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
+MULTI = MYST_HEADER + """\
 
 ```{code-cell} ipython3
 ---

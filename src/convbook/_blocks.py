@@ -26,21 +26,7 @@ import math
 
 import numpy as np
 
-
-def _fast_len(n: int) -> int:
-    """Smallest 2**i * 3**j * 5**k >= n."""
-    best = 1 << max(0, (n - 1).bit_length())
-    p5 = 1
-    while p5 < best:
-        p35 = p5
-        while p35 < best:
-            m = p35
-            while m < n:
-                m *= 2
-            best = min(best, m)
-            p35 *= 3
-        p5 *= 5
-    return best
+from convbook._fft import next_fast_len as _next_fast_len  # the FFT lengths numpy's pocketfft does fast
 
 
 def block_cost(M: int, N: int, B: int) -> float:
@@ -49,7 +35,7 @@ def block_cost(M: int, N: int, B: int) -> float:
     Each block costs two real FFTs of length L (forward and back, about
     ``L log2 L`` each) and ``L`` complex products; the kernel's FFT is paid once.
     """
-    L = _fast_len(B + N - 1)
+    L = _next_fast_len(B + N - 1)
     return math.ceil(M / B) * L * (2 * math.log2(max(L, 2)) + 1) + L * math.log2(max(L, 2))
 
 
@@ -57,7 +43,7 @@ def best_block(M: int, N: int) -> int:
     """The block size B (new samples per block) that minimises :func:`block_cost`, among the B that make
     ``B + N - 1`` a fast FFT length, from ``N`` up to about ``M``."""
     best, best_cost = None, math.inf
-    L = _fast_len(2 * N - 1)
+    L = _next_fast_len(2 * N - 1)
     while True:
         B = L - N + 1
         cost = block_cost(M, N, B)
@@ -65,7 +51,7 @@ def best_block(M: int, N: int) -> int:
             best, best_cost = B, cost
         if B >= M:
             break
-        L = _fast_len(L + 1)
+        L = _next_fast_len(L + 1)
     return best
 
 
@@ -79,7 +65,7 @@ def _batched(x: np.ndarray, h: np.ndarray, L: int, rows: np.ndarray) -> np.ndarr
 def overlap_add_float(x: np.ndarray, h: np.ndarray, B: int) -> np.ndarray:
     """Overlap-add for floating inputs: every block's FFT at once, then the overlaps added in one pass."""
     M, N = len(x), len(h)
-    L = _fast_len(B + N - 1)
+    L = _next_fast_len(B + N - 1)
     blocks = math.ceil(M / B)
     rows = np.zeros((blocks, B), dtype=np.result_type(x, h))
     rows.ravel()[:M] = x
@@ -105,7 +91,7 @@ def overlap_save_float(x: np.ndarray, h: np.ndarray, B: int) -> np.ndarray:
     padded = np.zeros((blocks - 1) * B + L, dtype=np.result_type(x, h))
     padded[N - 1:N - 1 + M] = x                     # N - 1 zeros in front: the first window's "past"
     windows = np.lib.stride_tricks.sliding_window_view(padded, L)[::B]
-    y = _batched(x, h, _fast_len(L), windows)[:, N - 1:L]   # the first N - 1 samples wrapped around
+    y = _batched(x, h, _next_fast_len(L), windows)[:, N - 1:L]   # the first N - 1 samples wrapped around
     return y.ravel()[:M + N - 1]
 
 

@@ -6,6 +6,8 @@ Nothing here validates its arguments: the public functions of
 
 Contents
 --------
+- the FFT lengths that numpy's pocketfft does fast (2^i 3^j 5^k), for
+  :mod:`convbook.discrete` and its overlap-add blocks too;
 - twiddle factors computed from exact integer angles, cached per length;
 - a Stockham (self-sorting) Cooley--Tukey FFT for every length whose prime
   factors are all below 256 (SMALL_PRIMES), powers of two included: mixed
@@ -25,6 +27,25 @@ import math
 from typing import NamedTuple
 
 import numpy as np
+
+
+@functools.lru_cache(maxsize=1024)
+def next_fast_len(n: int) -> int:
+    """Smallest 2**i * 3**j * 5**k >= n (lengths that numpy's pocketfft does fast)."""
+    if n <= 6:
+        return max(n, 1)
+    best = 1 << (n - 1).bit_length()
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            quotient = -(-n // p35)  # ceil(n / p35)
+            p2 = 1 << (quotient - 1).bit_length()
+            best = min(best, p2 * p35)
+            p35 *= 3
+        p5 *= 5
+    return best
+
 
 # Unit roundoff of IEEE binary64 (Higham's u): fl(a op b) = (a op b)(1 + d), |d| <= U.
 U = 2.0**-53

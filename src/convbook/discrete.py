@@ -43,7 +43,6 @@ compare it with numpy and scipy.
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 from fractions import Fraction
@@ -52,6 +51,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from convbook._fft import next_fast_len as _next_fast_len
 from convbook._validation import MAX_SIZE, as_numeric_array, check_choice, check_int, check_size, describe
 
 try:  # The C kernel that numpy.convolve and numpy.correlate call.  Calling it
@@ -278,24 +278,6 @@ def _window(M, N, mode, corr=False):
 # ---------------------------------------------------------------------------
 # FFT machinery
 # ---------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1024)
-def _next_fast_len(n: int) -> int:
-    """Smallest 2**i * 3**j * 5**k >= n (lengths that numpy's pocketfft does fast)."""
-    if n <= 6:
-        return max(n, 1)
-    best = 1 << (n - 1).bit_length()
-    p5 = 1
-    while p5 < best:
-        p35 = p5
-        while p35 < best:
-            quotient = -(-n // p35)  # ceil(n / p35)
-            p2 = 1 << (quotient - 1).bit_length()
-            best = min(best, p2 * p35)
-            p35 *= 3
-        p5 *= 5
-    return best
 
 
 def _cyclic_float(a, v, L, kind):
@@ -724,7 +706,7 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] 
     return _core(a, v, kind, mode, method)
 
 
-def _blocked(name, a, v, block_size):
+def _blocked(a, v, block_size):
     """Validate the operands and the block size of overlap_add / overlap_save: ``(x, h, kind, B)``."""
     from convbook import _blocks
 
@@ -743,7 +725,7 @@ def _exact_blocks(x, h, kind, out):
         arr = np.empty(len(out), dtype=object)
         arr[:] = out
         return arr
-    bound = _max_abs(np.asarray(x, dtype=object)) * _max_abs(np.asarray(h, dtype=object)) * min(len(x), len(h))
+    bound = _max_abs(x) * _max_abs(h) * min(len(x), len(h))
     return _int_result([int(t) for t in out], bound)
 
 
@@ -806,7 +788,7 @@ def overlap_add(a: ArrayLike, v: ArrayLike, block_size: int | None = None) -> np
     """
     from convbook import _blocks
 
-    x, h, kind, B = _blocked("overlap_add", a, v, block_size)
+    x, h, kind, B = _blocked(a, v, block_size)
     if kind in "fc":
         return _blocks.overlap_add_float(x, h, B)
     return _exact_blocks(x, h, kind, _blocks.overlap_add_loops(x, h, B, lambda p, q: list(convolve(p, q))))
@@ -867,7 +849,7 @@ def overlap_save(a: ArrayLike, v: ArrayLike, block_size: int | None = None) -> n
     """
     from convbook import _blocks
 
-    x, h, kind, B = _blocked("overlap_save", a, v, block_size)
+    x, h, kind, B = _blocked(a, v, block_size)
     if kind in "fc":
         return _blocks.overlap_save_float(x, h, B)
     return _exact_blocks(x, h, kind, _blocks.overlap_save_loops(x, h, B, lambda p, q: list(circular_convolve(p, q))))

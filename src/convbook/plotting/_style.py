@@ -186,22 +186,31 @@ class _NotebookFigure(Figure):
         return buffer.getvalue()
 
 
+def _with_text_chunks(png: bytes, meta: dict[str, str]) -> bytes:
+    """``png`` with a ``tEXt`` chunk per item of ``meta`` inserted after its header (no second encoding)."""
+    import struct
+    import zlib
+
+    chunks = b""
+    for key, value in meta.items():
+        body = b"tEXt" + key.encode("latin-1") + b"\0" + value.encode("latin-1")
+        chunks += struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+    header_end = 8 + 4 + 4 + 13 + 4  # the signature, then IHDR: length, type, 13 bytes of data, CRC
+    return png[:header_end] + chunks + png[header_end:]
+
+
 def _pyplot_png(fig: Figure) -> bytes:
     """A pyplot figure's PNG as the inline backend draws it (cropped to its content), at ``PNG_SCALE``
     times its dpi, with the text chunks of :class:`_NotebookFigure` (the width is the cropped width)."""
     if isinstance(fig, _NotebookFigure):
         return fig._repr_png_()
-    from PIL import Image
-
-    def draw(meta):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=fig.dpi * PNG_SCALE, bbox_inches="tight", metadata=meta)
-        return buffer.getvalue()
-
     meta = _png_metadata(fig)
-    with Image.open(io.BytesIO(draw({}))) as png:  # the cropped width, in inches
-        meta["convbook:width_in"] = f"{png.width / (fig.dpi * PNG_SCALE):.6g}"
-    return draw(meta)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi * PNG_SCALE, bbox_inches="tight")
+    png = buffer.getvalue()
+    width_px = int.from_bytes(png[16:20], "big")  # IHDR's width field: the cropped width, in pixels
+    meta["convbook:width_in"] = f"{width_px / (fig.dpi * PNG_SCALE):.6g}"
+    return _with_text_chunks(png, meta)
 
 
 def book_figures() -> None:
