@@ -503,3 +503,43 @@ def test_the_course_solutions_match_themselves_and_not_their_stubs():
             assert similarity.matches(refs[gid], stub) is None, (name, gid)
             if refs[gid].statements >= similarity.MIN_STATEMENTS:
                 assert similarity.matches(refs[gid], _strip_markers(cell.source)) is not None, (name, gid)
+
+
+# -- what each exercise forbids, as the audit and the re-check read it from the master
+
+
+@pytest.mark.parametrize("name", ["01-continuous", "02-discrete", "03-polynomial", "04-fft", "05-deep-learning"])
+def test_every_exercise_that_forbids_something_is_read_with_its_names(name):
+    """Each test cell that calls forbid/not_allowed gives its exercise a non-empty set of forbidden names."""
+    master = _course_masters()[name]
+    forbidden = forbidden_by_exercise(master)
+    for cell in master.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and ("forbid(" in cell.source or "not_allowed(" in cell.source):
+            exercise = meta["grade_id"].split("-test")[0]
+            assert forbidden.get(exercise), f"{name}: {meta['grade_id']} forbids names the audit does not read"
+
+
+def test_a_tuple_built_from_another_is_read_whole():
+    """Set 04's MULTIPLICATION_SHORTCUTS = CONVOLUTION_SHORTCUTS + (...): both parts are forbidden."""
+    forbidden = forbidden_by_exercise(_course_masters()["04-fft"])["fft-multiply"]
+    assert {"numpy.convolve", "scipy.signal.oaconvolve", "convbook.fourier.multiply",
+            "convbook.polynomial.carry"} <= forbidden, sorted(forbidden)
+
+
+@pytest.mark.parametrize("exercise", ["convolve-loops", "convolve-mode", "circular"])
+def test_set_02_forbids_every_route_to_a_library_convolution(exercise):
+    """Overlap-add/save (public and their private twins), oaconvolve and polymul are closed in set 02, and blocked."""
+    import numpy as np
+
+    from convbook import _blocks, discrete
+    from convbook.grading import ForbiddenFunctionError, forbid
+
+    names = forbidden_by_exercise(_course_masters()["02-discrete"])[exercise]
+    assert {"convbook.discrete.overlap_add", "convbook.discrete.overlap_save", "convbook._blocks",
+            "scipy.signal.oaconvolve", "numpy.polymul"} <= names, sorted(names)
+    x, h = np.arange(20.0), np.ones(3)
+    for route in (lambda: discrete.overlap_add(x, h), lambda: discrete.overlap_save(x, h),
+                  lambda: _blocks.overlap_add_float(x, h, 8), lambda: np.polymul(x, h)):
+        with forbid(*sorted(names)), pytest.raises(ForbiddenFunctionError, match="not allowed"):
+            route()

@@ -21,16 +21,29 @@ def python_source(src: str) -> str:
 _FORBIDDERS = {"forbid", "not_allowed"}
 
 
+def _strings(node: ast.expr, known: dict[str, list[str]]) -> list[str] | None:
+    """The strings of a tuple or list literal, a name defined earlier, or a sum of those; None otherwise."""
+    if isinstance(node, (ast.Tuple, ast.List)):
+        items = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        return items or None
+    if isinstance(node, ast.Name):
+        return known.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _strings(node.left, known), _strings(node.right, known)
+        return None if left is None and right is None else (left or []) + (right or [])
+    return None
+
+
 def _string_tuples(src: str) -> dict[str, list[str]]:
-    """NAME = ("a.b", "c.d", ...) assignments at the top of a cell."""
-    out = {}
+    """NAME = ("a.b", "c.d", ...) assignments at the top of a cell, and sums of them (A = B + ("e.f",))."""
+    out: dict[str, list[str]] = {}
     try:
         tree = ast.parse(python_source(src))
     except SyntaxError:
         return out
     for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Tuple, ast.List)):
-            items = [e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        if isinstance(node, ast.Assign):
+            items = _strings(node.value, out)
             for t in node.targets:
                 if isinstance(t, ast.Name) and items:
                     out[t.id] = items
