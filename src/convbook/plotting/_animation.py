@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Literal
 
 from matplotlib.animation import Animation
 
@@ -60,8 +61,9 @@ def _icon(match: re.Match) -> str:
     return f'<span aria-hidden="true">{symbol}</span>'
 
 
-def animation_html(anim, *, alt: str = "An animation: use the slider and the buttons below "
-                   "it to step through its frames.", default_mode: str = "loop") -> str:
+def animation_html(anim: Animation, *, alt: str = "An animation: use the slider and the buttons below "
+                   "it to step through its frames.",
+                   default_mode: Literal["loop", "once", "reflect"] = "loop") -> str:
     """Turn a matplotlib animation into self-contained HTML that needs no kernel.
 
     The HTML is ``anim.to_jshtml()`` (every frame embedded as a PNG, with a

@@ -11,16 +11,26 @@ build an explorer are tagged ``skip-execution`` and run in JupyterLab only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
 from convbook import plotting
 from convbook.plotting._style import _check_callable, _check_positive, _check_range, _check_real
 
 from ._common import _check_bool, _check_options, _ipywidgets, _png_output
 
+if TYPE_CHECKING:
+    import ipywidgets
+
 __all__ = ["rolling_up_explorer"]
 
 
-def rolling_up_explorer(f, g, t_range=(-1, 3), *, t=None, step=None, continuous_update=False,
-                        **figure_kwargs):
+def rolling_up_explorer(f: Callable[[np.ndarray], np.ndarray], g: Callable[[np.ndarray], np.ndarray],
+                        t_range: tuple[float, float] = (-1, 3), *,
+                        t: float | None = None, step: float | None = None, continuous_update: bool = False,
+                        **figure_kwargs: Any) -> ipywidgets.VBox:
     """A slider for ``t`` above the rolling-up picture of ``f * g``, redrawn as ``t`` moves.
 
     Each position of the slider shows :func:`convbook.plotting.rolling_up_figure`

@@ -17,8 +17,10 @@ ipywidgets is an optional dependency, imported when an explorer is built
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from convbook import discrete
 from convbook._validation import check_choice, check_int, describe
@@ -26,6 +28,9 @@ from convbook.plotting import discrete as pd
 from convbook.plotting.discrete._common import _MAX_SAMPLES, _floats, _fmt, _sequence
 
 from ._common import _check_bool, _check_options, _ipywidgets, _png_output
+
+if TYPE_CHECKING:
+    import ipywidgets
 
 __all__ = ["discrete_explorer", "parse_sequence"]
 
@@ -99,8 +104,9 @@ def _as_text(values) -> str:
     return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in np.asarray(values).tolist())
 
 
-def discrete_explorer(signal, kernel, mode="full", position=0, *, continuous_update=False,
-                      **figure_kwargs):
+def discrete_explorer(signal: ArrayLike, kernel: ArrayLike, mode: Literal["full", "same", "valid"] = "full",
+                      position: int = 0, *, continuous_update: bool = False,
+                      **figure_kwargs: Any) -> ipywidgets.VBox:
     """Type a signal and a kernel, pick a mode, slide the kernel: the convolution, step by step.
 
     Each state of the controls shows

@@ -23,16 +23,24 @@ explorer is built.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from numpy.typing import ArrayLike
+
 from convbook._validation import check_int
 from convbook.plotting import fourier as pf
 from convbook.plotting.fourier._common import _MAX_WRAP_LEN, _real_vector
 
 from ._common import _check_bool, _check_options, _ipywidgets, _png_output
 
+if TYPE_CHECKING:
+    import ipywidgets
+
 __all__ = ["butterfly_explorer", "wraparound_explorer"]
 
 
-def butterfly_explorer(x=(1, 2, 3, 4, 0, 0, 0, 0), *, step=0, continuous_update=False, **figure_kwargs):
+def butterfly_explorer(x: ArrayLike = (1, 2, 3, 4, 0, 0, 0, 0), *, step: int = 0, continuous_update: bool = False,
+                       **figure_kwargs: Any) -> ipywidgets.VBox:
     r"""A slider that steps through the butterflies of the radix-2 FFT of ``x``.
 
     Position t of the slider shows
@@ -109,7 +117,8 @@ def butterfly_explorer(x=(1, 2, 3, 4, 0, 0, 0, 0), *, step=0, continuous_update=
     return widgets.VBox([slider, output])
 
 
-def wraparound_explorer(a, v, *, n=None, continuous_update=False, **figure_kwargs):
+def wraparound_explorer(a: ArrayLike, v: ArrayLike, *, n: int | None = None, continuous_update: bool = False,
+                        **figure_kwargs: Any) -> ipywidgets.VBox:
     r"""A slider for the transform length N of a circular convolution of ``a`` and ``v``.
 
     Each position shows :func:`convbook.plotting.fourier.wraparound_figure`:

@@ -27,14 +27,19 @@ ipywidgets is an optional dependency, imported when the explorer is built
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from convbook._validation import check_int, check_real, describe
 from convbook.plotting import nn as pn
 from convbook.plotting.nn._common import _out_size, _pads, _real_array
 
 from ._common import _ipywidgets, _png_output
+
+if TYPE_CHECKING:
+    import ipywidgets
 
 __all__ = ["conv2d_explorer", "gallery_explorer"]
 
@@ -53,8 +58,10 @@ def _size_html(image_shape, kernel_shape, stride, padding, dilation):
     return f"output {out[0]} × {out[1]}: " + "; ".join(parts)
 
 
-def conv2d_explorer(image=None, kernels=None, *, kernel=None, stride=1, padding=0, dilation=1, figsize=(9.0, 3.6),
-                    dpi=80):
+def conv2d_explorer(image: ArrayLike | None = None, kernels: dict[str, ArrayLike] | None = None, *,
+                    kernel: str | None = None, stride: int = 1,
+                    padding: Literal["valid", "same", 0, 1, 2, 3, 4] = 0, dilation: int = 1,
+                    figsize: tuple[float, float] = (9.0, 3.6), dpi: float = 80) -> ipywidgets.VBox:
     """Controls for kernel, stride, padding and dilation above the picture of one conv2d layer.
 
     The picture is :func:`convbook.plotting.nn.conv_explorer_figure`: the
@@ -207,7 +214,7 @@ _GALLERY_RANGES = {"n": (1, 8), "kernel_size": (1, 4), "stride": (1, 3), "dilati
                    "output_padding": (0, 2)}
 
 
-def gallery_explorer(case: str = "stride", *, dpi: float = 72) -> "ipywidgets.VBox":  # noqa: F821
+def gallery_explorer(case: str = "stride", *, dpi: float = 72) -> ipywidgets.VBox:
     """Controls over the picture of :func:`convbook.plotting.nn.gallery_figure`: any case, any frame.
 
     A menu picks one of the cases of

@@ -16,16 +16,22 @@ missing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from convbook._validation import check_int
 from convbook.plotting import polynomial as pp
 from convbook.plotting.polynomial.long_multiplication import _long_multiplication_plan
 
 from ._common import _ipywidgets, _png_output
 
+if TYPE_CHECKING:
+    import ipywidgets
+
 __all__ = ["long_multiplication_explorer"]
 
 
-def long_multiplication_explorer(x=42, y=137, *, base=10, step=0, figsize=(11.0, 4.4), dpi=80):
+def long_multiplication_explorer(x: int = 42, y: int = 137, *, base: int = 10, step: int = 0,
+                                 figsize: tuple[float, float] = (11.0, 4.4), dpi: float = 80) -> ipywidgets.VBox:
     """Two number boxes, a base and a step slider above the long-multiplication picture.
 
     Each position of the slider shows

@@ -14,13 +14,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from convbook._validation import as_numeric_array, check_int, describe
 from convbook.plotting._style import (
     LINE_COLOR, V_COLOR, _check_callable, _check_cmap, _check_range, _check_real, _draw_heatmap, _evaluate,
     _figure_and_axes,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["joint_heatmap", "curves_figure", "histogram_figure"]
 
@@ -29,8 +37,11 @@ __all__ = ["joint_heatmap", "curves_figure", "histogram_figure"]
 # General helpers
 # --------------------------------------------------------------------------
 
-def joint_heatmap(f, g, *, x_range=(-1.5, 2.5), y_range=None, t=None, diagonal=False,
-                  n=201, ax=None, title=None, cmap="viridis", figsize=(4.2, 4.0), dpi=80):
+def joint_heatmap(f: Callable[[np.ndarray], np.ndarray], g: Callable[[np.ndarray], np.ndarray], *,
+                  x_range: tuple[float, float] = (-1.5, 2.5), y_range: tuple[float, float] | None = None,
+                  t: float | None = None, diagonal: bool = False, n: int = 201, ax: Axes | None = None,
+                  title: str | None = None,
+                  cmap: str = "viridis", figsize: tuple[float, float] = (4.2, 4.0), dpi: float = 80) -> Figure:
     """Draw ``U(x, y) = f(x) g(y)`` as a heat map, optionally with ``x + y = t``.
 
     Parameters
@@ -114,8 +125,10 @@ def joint_heatmap(f, g, *, x_range=(-1.5, 2.5), y_range=None, t=None, diagonal=F
     return fig
 
 
-def curves_figure(curves, x_range, *, n=400, ax=None, title=None, xlabel="$t$", ylabel=None,
-                  fill=False, figsize=(6.0, 3.6), dpi=80):
+def curves_figure(curves: dict[str, Callable[[np.ndarray], np.ndarray]], x_range: tuple[float, float], *, n: int = 400,
+                  ax: Axes | None = None, title: str | None = None, xlabel: str = "$t$",
+                  ylabel: str | None = None, fill: bool = False, figsize: tuple[float, float] = (6.0, 3.6),
+                  dpi: float = 80) -> Figure:
     """Plot several numeric functions on one axes, with a legend.
 
     Parameters
@@ -182,9 +195,10 @@ def curves_figure(curves, x_range, *, n=400, ax=None, title=None, xlabel="$t$", 
     return fig
 
 
-def histogram_figure(samples, pdf=None, *, bins=60, x_range=None, ax=None, title=None,
-                     label="simulated", pdf_label="exact density", xlabel="$s$",
-                     figsize=(5.0, 3.4), dpi=80):
+def histogram_figure(samples: ArrayLike, pdf: Callable[[np.ndarray], np.ndarray] | None = None, *, bins: int = 60,
+                     x_range: tuple[float, float] | None = None, ax: Axes | None = None, title: str | None = None,
+                     label: str = "simulated", pdf_label: str = "exact density", xlabel: str = "$s$",
+                     figsize: tuple[float, float] = (5.0, 3.4), dpi: float = 80) -> Figure:
     """A density histogram of ``samples`` with an exact density drawn over it.
 
     The histogram is normalised (``density=True``): bar heights are counts

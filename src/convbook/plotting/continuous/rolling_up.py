@@ -13,7 +13,11 @@ animation (:func:`rolling_up_animation`, shown with
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 from matplotlib.animation import FuncAnimation
 
 from convbook._validation import as_numeric_array, check_int, describe
@@ -21,6 +25,9 @@ from convbook.plotting._style import (
     F_COLOR, G_COLOR, LINE_COLOR, PRODUCT_COLOR, V_COLOR, _check_callable, _check_cmap, _check_figsize,
     _check_positive, _check_range, _check_real, _draw_heatmap, _evaluate, _new_figure,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["rolling_up_figure", "rolling_up_animation"]
 
@@ -180,8 +187,12 @@ class _RollingUp:
         return value
 
 
-def rolling_up_figure(f, g, t, *, x_range=(-1.5, 2.5), y_range=None, t_range=None,
-                      conv=None, n=201, figsize=(9.0, 6.4), dpi=80, cmap="viridis"):
+def rolling_up_figure(f: Callable[[np.ndarray], np.ndarray], g: Callable[[np.ndarray], np.ndarray], t: float, *,
+                      x_range: tuple[float, float] = (-1.5, 2.5), y_range: tuple[float, float] | None = None,
+                      t_range: tuple[float, float] | None = None,
+                      conv: Callable[[np.ndarray], np.ndarray] | None = None,
+                      n: int = 201, figsize: tuple[float, float] = (9.0, 6.4), dpi: float = 80,
+                      cmap: str = "viridis") -> Figure:
     """Draw the convolution at one ``t`` as a rolling-up and as a flip-and-slide.
 
     The convolution
@@ -270,9 +281,12 @@ def rolling_up_figure(f, g, t, *, x_range=(-1.5, 2.5), y_range=None, t_range=Non
     return picture.fig
 
 
-def rolling_up_animation(f, g, ts, *, interval=150, x_range=(-1.5, 2.5), y_range=None,
-                         t_range=None, conv=None, n=151, figsize=(9.0, 6.4), dpi=72,
-                         cmap="viridis"):
+def rolling_up_animation(f: Callable[[np.ndarray], np.ndarray], g: Callable[[np.ndarray], np.ndarray], ts: ArrayLike, *,
+                         interval: float = 150, x_range: tuple[float, float] = (-1.5, 2.5),
+                         y_range: tuple[float, float] | None = None, t_range: tuple[float, float] | None = None,
+                         conv: Callable[[np.ndarray], np.ndarray] | None = None, n: int = 151,
+                         figsize: tuple[float, float] = (9.0, 6.4), dpi: float = 72,
+                         cmap: str = "viridis") -> FuncAnimation:
     """Sweep ``t`` through ``ts`` in the rolling-up picture: an animation.
 
     Each frame is :func:`rolling_up_figure` at one ``t``: the line

@@ -7,14 +7,19 @@ convolution as the linear one with its tail wrapped around to the start.
 from __future__ import annotations
 
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from convbook import discrete
 from convbook._validation import describe
 from convbook.plotting._style import _check_figsize, _check_positive, _new_figure
 
 from ._common import CURRENT_COLOR, OUTPUT_COLOR, _MAX_SAMPLES, _floats, _sequence, _span, _stems
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["wraparound_figure"]
 
@@ -23,7 +28,8 @@ __all__ = ["wraparound_figure"]
 # Circular convolution: the wrap-around
 # --------------------------------------------------------------------------
 
-def wraparound_figure(a, v, n=None, *, figsize=(8.0, 5.2), dpi=80):
+def wraparound_figure(a: ArrayLike, v: ArrayLike, n: int | None = None, *, figsize: tuple[float, float] = (8.0, 5.2),
+                      dpi: float = 80) -> Figure:
     """Circular convolution as the linear one with its tail wrapped around.
 
     .. math:: y_{circ}[i] = \\sum_{k=0}^{n-1} a[k]\\, v[(i - k) \\bmod n]

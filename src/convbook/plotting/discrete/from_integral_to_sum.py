@@ -11,7 +11,10 @@ discrete:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 from matplotlib.collections import PatchCollection
 from matplotlib.patches import Rectangle
 
@@ -21,6 +24,9 @@ from convbook.plotting._style import _check_figsize, _check_positive, _new_figur
 
 from ._common import CURRENT_COLOR, OUTPUT_COLOR, _floats, _fmt, _sequence, _span, _stems
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = ["antidiagonal_figure", "convergence_figure"]
 
 
@@ -28,7 +34,8 @@ __all__ = ["antidiagonal_figure", "convergence_figure"]
 # The discrete rolling-up: anti-diagonals of U[k, j] = a[k] v[j]
 # --------------------------------------------------------------------------
 
-def antidiagonal_figure(a, v, n=None, *, figsize=(9.0, 3.8), dpi=80, cmap="viridis"):
+def antidiagonal_figure(a: ArrayLike, v: ArrayLike, n: int | None = None, *, figsize: tuple[float, float] = (9.0, 3.8),
+                        dpi: float = 80, cmap: str = "viridis") -> Figure:
     """The grid ``U[k, j] = a[k] v[j]`` rolled up along its anti-diagonals.
 
     The discrete convolution sums ``U`` along the anti-diagonal ``k + j = n``:
@@ -140,7 +147,8 @@ def antidiagonal_figure(a, v, n=None, *, figsize=(9.0, 3.8), dpi=80, cmap="virid
 # Convergence of the Riemann sum
 # --------------------------------------------------------------------------
 
-def convergence_figure(hs, errors, *, figsize=(6.0, 4.0), dpi=80, title=None):
+def convergence_figure(hs: ArrayLike, errors: dict[str, ArrayLike], *, figsize: tuple[float, float] = (6.0, 4.0),
+                       dpi: float = 80, title: str | None = None) -> Figure:
     """Errors against the step ``h`` on log-log axes, each with its fitted power law.
 
     For each curve the least-squares line through ``(log h, log error)``

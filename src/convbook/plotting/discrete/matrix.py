@@ -7,13 +7,19 @@ diagonals, for numpy's three modes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from convbook import discrete
 from convbook._validation import check_choice, check_int, describe
 from convbook.plotting._style import _check_figsize, _check_positive, _new_figure
 
 from ._common import _MAX_SAMPLES, _MODES, _floats, _fmt, _sequence
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["toeplitz_figure"]
 
@@ -22,8 +28,9 @@ __all__ = ["toeplitz_figure"]
 # The convolution matrix
 # --------------------------------------------------------------------------
 
-def toeplitz_figure(a, n, mode="full", x=None, *, annotate=None, cmap="RdBu_r",
-                    figsize=None, dpi=80):
+def toeplitz_figure(a: ArrayLike, n: int, mode: Literal["full", "same", "valid"] = "full",
+                    x: ArrayLike | None = None, *, annotate: bool | None = None, cmap: str = "RdBu_r",
+                    figsize: tuple[float, float] | None = None, dpi: float = 80) -> Figure:
     """The convolution matrix of ``a`` as an image, optionally applied to a vector ``x``.
 
     The matrix ``A = convolution_matrix(a, n, mode)`` satisfies

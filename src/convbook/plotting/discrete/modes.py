@@ -16,7 +16,10 @@ Lesson ``02-discrete/modes`` shows numpy's three modes:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
+from numpy.typing import ArrayLike
 from matplotlib.animation import FuncAnimation
 from matplotlib.collections import PatchCollection
 from matplotlib.patches import Rectangle
@@ -30,6 +33,9 @@ from ._common import (
     _MAX_SAMPLES, _MODES, _floats, _fmt, _sequence, _set_stems, _span, _stems,
 )
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = ["mode_window", "modes_figure", "sliding_kernel_figure", "sliding_kernel_animation"]
 
 
@@ -37,7 +43,7 @@ __all__ = ["mode_window", "modes_figure", "sliding_kernel_figure", "sliding_kern
 # Where the outputs of each mode sit
 # --------------------------------------------------------------------------
 
-def mode_window(M: int, N: int, mode: str = "full") -> tuple[int, int]:
+def mode_window(M: int, N: int, mode: Literal["full", "same", "valid"] = "full") -> tuple[int, int]:
     """Where numpy's `mode` outputs sit in the full convolution: ``(start, length)``.
 
     For sequences of lengths ``M`` and ``N`` the full convolution has
@@ -224,7 +230,9 @@ class _Sliding:
         return value
 
 
-def sliding_kernel_figure(signal, kernel, position=0, mode="full", *, figsize=(8.0, 6.6), dpi=80):
+def sliding_kernel_figure(signal: ArrayLike, kernel: ArrayLike, position: int = 0,
+                          mode: Literal["full", "same", "valid"] = "full", *, figsize: tuple[float, float] = (8.0, 6.6),
+                          dpi: float = 80) -> Figure:
     """The flipped kernel at one position over the zero-padded signal, and the output so far.
 
     Draws one step of
@@ -300,8 +308,9 @@ def sliding_kernel_figure(signal, kernel, position=0, mode="full", *, figsize=(8
     return picture.fig
 
 
-def sliding_kernel_animation(signal, kernel, mode="full", *, interval=500, figsize=(8.0, 6.6),
-                             dpi=72):
+def sliding_kernel_animation(signal: ArrayLike, kernel: ArrayLike, mode: Literal["full", "same", "valid"] = "full",
+                             *, interval: float = 500, figsize: tuple[float, float] = (8.0, 6.6),
+                             dpi: float = 72) -> FuncAnimation:
     """Slide the flipped kernel over the signal, one frame per output of `mode`.
 
     Each frame is :func:`sliding_kernel_figure` at the next position: the
@@ -409,7 +418,7 @@ def _cells(ax, xs, row, color, gid, *, hatch=None, alpha=1.0, label=None):
     return collection
 
 
-def modes_figure(M, N, *, figsize=(8.0, 6.4), dpi=80):
+def modes_figure(M: int, N: int, *, figsize: tuple[float, float] = (8.0, 6.4), dpi: float = 80) -> Figure:
     """numpy's three output lengths as the first and last positions of the sliding kernel.
 
     One panel per mode.  In each, the top row is the signal (``M`` cells)

@@ -10,15 +10,19 @@ optionally with the values on the wires after each butterfly
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 from matplotlib.animation import FuncAnimation
 
 from convbook._validation import as_numeric_array, check_int, describe
 from convbook.plotting._style import _check_figsize, _check_positive, _new_figure
 
 from ._common import ACTIVE_COLOR, DONE_COLOR, WIRE_COLOR, _MAX_BUTTERFLY_N, _MAX_TRACE_N, _check_interval
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["ButterflyStep", "ButterflyTrace", "butterfly_steps", "butterfly_figure", "butterfly_animation"]
 
@@ -69,7 +73,7 @@ def _bit_reversed(n: int) -> np.ndarray:
     return np.array([int(format(i, f"0{bits}b")[::-1], 2) if bits else 0 for i in range(n)])
 
 
-def butterfly_steps(x):
+def butterfly_steps(x: ArrayLike) -> ButterflyTrace:
     r"""Run the iterative radix-2 Cooley--Tukey FFT one butterfly at a time, recording every state.
 
     The samples are put in bit-reversed order; then for the stages
@@ -276,7 +280,8 @@ def _butterfly_title(n, trace, step, active):
     return text
 
 
-def butterfly_figure(x=None, *, n=8, step=None, figsize=None, dpi=80):
+def butterfly_figure(x: ArrayLike | None = None, *, n: int = 8, step: int | None = None,
+                     figsize: tuple[float, float] | None = None, dpi: float = 80) -> Figure:
     r"""The butterfly diagram of the radix-2 Cooley--Tukey FFT, optionally with its values.
 
     Wires run left to right, one per sample; the inputs enter in bit-reversed
@@ -358,7 +363,8 @@ def butterfly_figure(x=None, *, n=8, step=None, figsize=None, dpi=80):
     return fig
 
 
-def butterfly_animation(x, *, interval=500, figsize=None, dpi=72):
+def butterfly_animation(x: ArrayLike, *, interval: float = 500, figsize: tuple[float, float] | None = None,
+                        dpi: float = 72) -> FuncAnimation:
     """Step through the butterflies of the radix-2 FFT of ``x``: one frame per butterfly.
 
     Frame 0 shows the inputs in bit-reversed order; frame t shows the state

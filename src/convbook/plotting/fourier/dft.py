@@ -8,10 +8,17 @@ cosines and sines (:func:`dft_rows_figure`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from convbook._validation import check_int, describe
 from convbook.plotting._style import _check_figsize, _check_positive, _figure_and_axes, _new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["roots_of_unity_figure", "dft_rows_figure"]
 
@@ -20,7 +27,8 @@ __all__ = ["roots_of_unity_figure", "dft_rows_figure"]
 # Roots of unity and the rows of the DFT matrix
 # --------------------------------------------------------------------------
 
-def roots_of_unity_figure(n, *, power=1, ax=None, title=None, figsize=(4.4, 4.4), dpi=80):
+def roots_of_unity_figure(n: int, *, power: int = 1, ax: Axes | None = None, title: str | None = None,
+                          figsize: tuple[float, float] = (4.4, 4.4), dpi: float = 80) -> Figure:
     r"""The n-th roots of unity :math:`\omega^k = e^{-2\pi i k/n}` on the unit circle.
 
     The points :math:`\omega^0 = 1, \omega^1, \dots, \omega^{n-1}` are drawn
@@ -127,7 +135,8 @@ def roots_of_unity_figure(n, *, power=1, ax=None, title=None, figsize=(4.4, 4.4)
     return fig
 
 
-def dft_rows_figure(n, rows=(0, 1, 2, 3), *, figsize=None, dpi=80):
+def dft_rows_figure(n: int, rows: Sequence[int] = (0, 1, 2, 3), *, figsize: tuple[float, float] | None = None,
+                    dpi: float = 80) -> Figure:
     r"""Rows of the DFT matrix as sampled waves: real part cosine, imaginary part minus sine.
 
     Row ``j`` of :math:`W_{jk} = e^{-2\pi i jk/n}` holds the samples, at

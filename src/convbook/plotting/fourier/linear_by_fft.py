@@ -9,13 +9,20 @@ convolution that is too short to hold the linear one
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 from matplotlib.animation import FuncAnimation
 
 from convbook._validation import check_int, describe
 from convbook.plotting._style import _check_figsize, _check_positive, _new_figure
 
 from ._common import HEAD_COLOR, TAIL_COLOR, WRONG_COLOR, _MAX_WRAP_LEN, _check_interval, _real_vector
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["wraparound_figure", "wraparound_animation"]
 
@@ -117,7 +124,8 @@ class _Wraparound:
         return circ
 
 
-def wraparound_figure(a, v, n, *, figsize=(8.0, 5.0), dpi=80):
+def wraparound_figure(a: ArrayLike, v: ArrayLike, n: int, *, figsize: tuple[float, float] = (8.0, 5.0),
+                      dpi: float = 80) -> Figure:
     r"""Linear convolution against a circular convolution of length n: the wrap-around error.
 
     The FFT of length n computes the *circular* convolution of the
@@ -184,7 +192,9 @@ def wraparound_figure(a, v, n, *, figsize=(8.0, 5.0), dpi=80):
     return picture.fig
 
 
-def wraparound_animation(a, v, lengths=None, *, interval=500, figsize=(8.0, 5.0), dpi=72):
+def wraparound_animation(a: ArrayLike, v: ArrayLike, lengths: Sequence[int] | None = None, *,
+                         interval: float = 500, figsize: tuple[float, float] = (8.0, 5.0),
+                         dpi: float = 72) -> FuncAnimation:
     """Sweep the transform length: the wrap-around shrinks until padding is long enough.
 
     Each frame is :func:`wraparound_figure` for one length n in ``lengths``.

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from convbook._validation import describe
 from convbook.plotting._style import _figure_and_axes
 
 from ._common import _real_vector
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["loglog_figure"]
 
@@ -34,8 +40,11 @@ def _positive_series(name: str, value, size: int) -> np.ndarray:
     return arr
 
 
-def loglog_figure(x, measured, *, predicted=None, crossover=None, crossover_label=None,
-                  xlabel="size", ylabel="time (s)", title=None, ax=None, figsize=(6.4, 4.0), dpi=80):
+def loglog_figure(x: ArrayLike, measured: dict[str, ArrayLike], *,
+                  predicted: dict[str, ArrayLike | tuple[ArrayLike, str]] | None = None,
+                  crossover: float | None = None, crossover_label: str | None = None,
+                  xlabel: str = "size", ylabel: str = "time (s)", title: str | None = None,
+                  ax: Axes | None = None, figsize: tuple[float, float] = (6.4, 4.0), dpi: float = 80) -> Figure:
     """Measured series (markers) and predicted ones (dashed lines) on log-log axes.
 
     For timings (seconds against a size) and operation counts: power laws are

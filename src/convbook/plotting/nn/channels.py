@@ -9,12 +9,17 @@ group.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal
+
 from matplotlib.patches import Rectangle
 
 from convbook._validation import check_int, check_tuple
 from convbook.plotting._style import _check_figsize, _check_positive, _new_figure
 
 from ._common import GROUP_COLORS, _out_size, _pads
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["tensor_shapes_figure"]
 
@@ -31,8 +36,12 @@ def _stack(ax, x, y, count, width, height, colors, *, depth=0.22, gid=None):
     return x + width + (count - 1) * depth, y + height + (count - 1) * depth
 
 
-def tensor_shapes_figure(in_channels=3, out_channels=4, size=6, kernel_size=3, *, groups=1, stride=1,
-                         padding=0, dilation=1, batch=1, figsize=(9.0, 4.4), dpi=80):
+def tensor_shapes_figure(in_channels: int = 3, out_channels: int = 4, size: int | tuple[int, int] = 6,
+                         kernel_size: int | tuple[int, int] = 3, *, groups: int = 1,
+                         stride: int | tuple[int, int] = 1,
+                         padding: int | tuple[int, int] | Literal["valid", "same"] = 0,
+                         dilation: int | tuple[int, int] = 1,
+                         batch: int = 1, figsize: tuple[float, float] = (9.0, 4.4), dpi: float = 80) -> Figure:
     """Draw the shapes of a conv2d layer: input, weights (one kernel stack per output channel), output.
 
     Left, one sample of the input ``x`` of shape ``(N, C, H, W)``: ``C``

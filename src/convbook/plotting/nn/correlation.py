@@ -13,13 +13,18 @@ kernels; the later lessons (``channels``, ``stride-padding-dilation``,
 from __future__ import annotations
 
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from convbook._validation import check_int, describe
 from convbook.plotting._style import _check_cmap, _check_positive, _new_figure
 
 from ._common import _check_bool, _image_limits, _real_array
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["synthetic_scene", "standard_kernels", "image_grid_figure"]
 
@@ -28,7 +33,7 @@ __all__ = ["synthetic_scene", "standard_kernels", "image_grid_figure"]
 # A test image and the classic kernels
 # --------------------------------------------------------------------------
 
-def synthetic_scene(size=64, *, noise=0.0, seed=0):
+def synthetic_scene(size: int = 64, *, noise: float = 0.0, seed: int = 0) -> np.ndarray:
     """A grey-level test image of simple shapes, drawn in code (nothing is downloaded).
 
     On a background that brightens slowly from left to right: a bright disk,
@@ -87,7 +92,7 @@ def synthetic_scene(size=64, *, noise=0.0, seed=0):
     return np.clip(img, 0.0, 1.0)
 
 
-def standard_kernels():
+def standard_kernels() -> dict[str, np.ndarray]:
     """The classic image filters as kernels for :func:`convbook.nn.conv2d` (a correlation).
 
     Returns
@@ -156,8 +161,9 @@ def standard_kernels():
 # Images, kernels and feature maps
 # --------------------------------------------------------------------------
 
-def image_grid_figure(images, *, ncols=None, cmap=None, annotate=False, show_shape=True, suptitle=None,
-                      panel_size=2.4, dpi=80):
+def image_grid_figure(images: dict[str, ArrayLike], *, ncols: int | None = None, cmap: str | None = None,
+                      annotate: bool = False, show_shape: bool = True, suptitle: str | None = None,
+                      panel_size: float = 2.4, dpi: float = 80) -> Figure:
     """Show several 2-D arrays (images, kernels, feature maps) side by side, each with its title.
 
     Parameters

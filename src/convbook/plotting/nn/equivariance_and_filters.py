@@ -10,7 +10,11 @@ dilation, with the output size; the animation sweeps the settings
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
 import numpy as np
+from numpy.typing import ArrayLike
 from matplotlib.animation import FuncAnimation
 from matplotlib.patches import Rectangle
 
@@ -21,6 +25,9 @@ from convbook.plotting._style import _check_figsize, _check_positive, _new_figur
 from ._common import (
     MAX_FRAMES, _check_position, _image_limits, _out_size, _pad_text, _pads, _pair_text, _real_array,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["conv_explorer_figure", "conv_explorer_animation"]
 
@@ -116,8 +123,11 @@ class _Explorer:
         return out
 
 
-def conv_explorer_figure(image, kernel, stride=1, padding=0, dilation=1, *, position=None, kernel_name=None,
-                         figsize=(9.0, 3.6), dpi=80):
+def conv_explorer_figure(image: ArrayLike, kernel: ArrayLike, stride: int | tuple[int, int] = 1,
+                         padding: int | tuple[int, int] | Literal["valid", "same"] = 0,
+                         dilation: int | tuple[int, int] = 1, *,
+                         position: tuple[int, int] | None = None, kernel_name: str | None = None,
+                         figsize: tuple[float, float] = (9.0, 3.6), dpi: float = 80) -> Figure:
     """Draw one conv2d layer on an image: the padded input with a window, the kernel, the output and its size.
 
     Left, the input zero-padded as the layer pads it (the original image
@@ -183,8 +193,9 @@ DEFAULT_SETTINGS = tuple(
 )
 
 
-def conv_explorer_animation(image, kernel, settings=None, *, kernel_name=None, interval=500,
-                            figsize=(9.0, 3.6), dpi=72):
+def conv_explorer_animation(image: ArrayLike, kernel: ArrayLike, settings: Sequence[dict[str, Any]] | None = None,
+                            *, kernel_name: str | None = None, interval: float = 500,
+                            figsize: tuple[float, float] = (9.0, 3.6), dpi: float = 72) -> FuncAnimation:
     """Sweep stride, padding and dilation in the explorer's picture: an animation.
 
     Each frame is :func:`conv_explorer_figure` for one setting: the padding

@@ -7,7 +7,10 @@ window.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 from matplotlib.patches import Rectangle
 
 from convbook import nn
@@ -15,6 +18,9 @@ from convbook._validation import check_int, check_tuple
 from convbook.plotting._style import _check_figsize, _check_positive, _new_figure
 
 from ._common import _out_size, _real_array
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["im2col_figure"]
 
@@ -34,7 +40,10 @@ def _annotate(ax, values, fmt, highlight=None):
                     color="white" if bold else "black", fontweight="bold" if bold else "normal")
 
 
-def im2col_figure(x, kernel_size, column=0, *, stride=1, padding=0, dilation=1, figsize=(9.0, 3.6), dpi=80):
+def im2col_figure(x: ArrayLike, kernel_size: int | tuple[int, int], column: int = 0, *,
+                  stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0,
+                  dilation: int | tuple[int, int] = 1, figsize: tuple[float, float] = (9.0, 3.6),
+                  dpi: float = 80) -> Figure:
     """Draw an image next to its im2col matrix, one window and its column highlighted.
 
     :func:`convbook.nn.unfold` turns every window of the (padded) image into

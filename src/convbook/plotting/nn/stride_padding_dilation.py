@@ -12,7 +12,10 @@ Lesson ``05-deep-learning/stride-padding-dilation``:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
+from numpy.typing import ArrayLike
 from matplotlib.animation import FuncAnimation
 from matplotlib.patches import Rectangle
 
@@ -24,6 +27,10 @@ from ._common import (
     CURRENT_COLOR, DONE_COLOR, INPUT_COLOR, MAX_FRAMES, OUTPUT_COLOR, PAD_COLOR, TAP_COLOR, _check_position,
     _out_size, _pad_text, _pads, _pair_text, _real_array,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["conv_grid_figure", "conv_grid_animation", "strided_sampling_figure"]
 
@@ -107,8 +114,11 @@ class _ConvGrid:
                             f"columns {left}–{left + dw * (kw - 1)}")
 
 
-def conv_grid_figure(n, kernel_size, stride=1, padding=0, dilation=1, position=(0, 0), *, ax=None,
-                     title=None, figsize=(6.0, 3.4), dpi=80):
+def conv_grid_figure(n: int | tuple[int, int], kernel_size: int | tuple[int, int], stride: int | tuple[int, int] = 1,
+                     padding: int | tuple[int, int] | Literal["valid", "same", "full"] = 0,
+                     dilation: int | tuple[int, int] = 1,
+                     position: tuple[int, int] = (0, 0), *, ax: Axes | None = None, title: str | None = None,
+                     figsize: tuple[float, float] = (6.0, 3.4), dpi: float = 80) -> Figure:
     """Draw a convolution layer's sliding window on a grid: padded input, window, output.
 
     The padded input is drawn on the left (input cells blue, padding cells
@@ -191,8 +201,10 @@ def conv_grid_figure(n, kernel_size, stride=1, padding=0, dilation=1, position=(
     return fig
 
 
-def conv_grid_animation(n, kernel_size, stride=1, padding=0, dilation=1, *, interval=500,
-                        figsize=(6.0, 3.4), dpi=72):
+def conv_grid_animation(n: int | tuple[int, int], kernel_size: int | tuple[int, int], stride: int | tuple[int, int] = 1,
+                        padding: int | tuple[int, int] | Literal["valid", "same", "full"] = 0,
+                        dilation: int | tuple[int, int] = 1, *, interval: float = 500,
+                        figsize: tuple[float, float] = (6.0, 3.4), dpi: float = 72) -> FuncAnimation:
     """Move a layer's window over every output position, in row-major order: an animation.
 
     Each frame is :func:`conv_grid_figure` at the next output position: the
@@ -257,7 +269,8 @@ def conv_grid_animation(n, kernel_size, stride=1, padding=0, dilation=1, *, inte
 # Stride as subsampling
 # --------------------------------------------------------------------------
 
-def strided_sampling_figure(x, w, stride, *, figsize=(7.0, 4.0), dpi=80):
+def strided_sampling_figure(x: ArrayLike, w: ArrayLike, stride: int, *, figsize: tuple[float, float] = (7.0, 4.0),
+                            dpi: float = 80) -> Figure:
     """Show that a strided layer is the stride-1 layer sampled every ``s`` positions (1-D).
 
     .. math:: y_s[m] = \\sum_i x[m s + i]\\, w[i] = y_1[m s]

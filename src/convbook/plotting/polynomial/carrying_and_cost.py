@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 from matplotlib.animation import FuncAnimation
 
 from convbook._validation import as_numeric_array, check_int, describe
@@ -25,6 +27,10 @@ from convbook.plotting._style import (
 )
 
 from ._common import _CARRY_MAX, _check_base, _exact_sequence
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["CarryStep", "carry_trace", "carry_figure", "carry_animation", "fit_loglog", "timing_figure"]
 
@@ -57,7 +63,7 @@ class CarryStep(NamedTuple):
     carry_out: int
 
 
-def carry_trace(coefficients, base=10):
+def carry_trace(coefficients: Sequence[int], base: int = 10) -> list[CarryStep]:
     """Carry a sequence of column sums into digits, recording every step.
 
     Column ``k`` holds ``c[k]`` plus the carry from column ``k - 1``; it keeps
@@ -226,8 +232,8 @@ class _CarryPicture:
         return state
 
 
-def carry_figure(coefficients, step=None, *, base=10, ax=None, title=None,
-                 figsize=(7.0, 3.2), dpi=80):
+def carry_figure(coefficients: Sequence[int], step: int | None = None, *, base: int = 10, ax: Axes | None = None,
+                 title: str | None = None, figsize: tuple[float, float] = (7.0, 3.2), dpi: float = 80) -> Figure:
     """The carrying of column sums into digits, at one step (see :func:`carry_trace`).
 
     Three rows of boxes, most significant column on the left as numbers are
@@ -292,8 +298,8 @@ def carry_figure(coefficients, step=None, *, base=10, ax=None, title=None,
     return picture.fig
 
 
-def carry_animation(coefficients, *, base=10, interval=500, title=None, figsize=(7.0, 3.2),
-                    dpi=72):
+def carry_animation(coefficients: Sequence[int], *, base: int = 10, interval: float = 500, title: str | None = None,
+                    figsize: tuple[float, float] = (7.0, 3.2), dpi: float = 72) -> FuncAnimation:
     """Animate the carrying of column sums into digits, one column per frame.
 
     Frame ``s`` is :func:`carry_figure` at step ``s``; there are
@@ -371,7 +377,7 @@ def _positive_vector(name, value):
     return arr
 
 
-def fit_loglog(sizes, times, *, min_size=None):
+def fit_loglog(sizes: ArrayLike, times: ArrayLike, *, min_size: float | None = None) -> tuple[float, float]:
     """Fit ``time ≈ C * size**p`` by least squares on log-log axes.
 
     .. math:: \\log t = \\log C + p \\log n
@@ -422,8 +428,10 @@ def fit_loglog(sizes, times, *, min_size=None):
     return float(slope), float(np.exp(intercept))
 
 
-def timing_figure(results, *, fits=None, ax=None, title=None, xlabel="digits $n$",
-                  ylabel="time (s)", figsize=(6.4, 4.2), dpi=80):
+def timing_figure(results: dict[str, tuple[ArrayLike, ArrayLike]], *,
+                  fits: dict[str, tuple[float, float, float]] | None = None, ax: Axes | None = None,
+                  title: str | None = None, xlabel: str = "digits $n$", ylabel: str = "time (s)",
+                  figsize: tuple[float, float] = (6.4, 4.2), dpi: float = 80) -> Figure:
     """Measured times on log-log axes, one marked line per method, with fitted power laws.
 
     Parameters

@@ -16,6 +16,9 @@ Lesson ``03-polynomial/long-multiplication``:
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.animation import FuncAnimation
@@ -28,6 +31,10 @@ from convbook.plotting._style import (
 from ._common import _CARRY_MAX, _DIAGONAL_COLORS, _GRID_MAX, _check_base, _exact_sequence
 from .carrying_and_cost import _CarryPicture, carry_trace
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 __all__ = ["multiplication_grid_figure", "long_multiplication_figure", "long_multiplication_animation"]
 
 
@@ -35,8 +42,10 @@ __all__ = ["multiplication_grid_figure", "long_multiplication_figure", "long_mul
 # The multiplication grid
 # --------------------------------------------------------------------------
 
-def multiplication_grid_figure(a, b, *, highlight=None, show_sums=True, a_name="a", b_name="b",
-                               ax=None, title=None, figsize=(6.0, 5.0), dpi=80):
+def multiplication_grid_figure(a: Sequence[int | Fraction], b: Sequence[int | Fraction], *,
+                               highlight: int | None = None, show_sums: bool = True, a_name: str = "a",
+                               b_name: str = "b", ax: Axes | None = None, title: str | None = None,
+                               figsize: tuple[float, float] = (6.0, 5.0), dpi: float = 80) -> Figure:
     """The table of products ``a[i] * b[j]`` with its anti-diagonals ``i + j = k`` summed.
 
     The convolution (the coefficients of a polynomial product) is
@@ -248,7 +257,8 @@ class _LongMultiplication:
         return self.carry.update(step)
 
 
-def long_multiplication_figure(x, y, step=None, *, base=10, figsize=(11.0, 4.4), dpi=80):
+def long_multiplication_figure(x: int, y: int, step: int | None = None, *, base: int = 10,
+                               figsize: tuple[float, float] = (11.0, 4.4), dpi: float = 80) -> Figure:
     """Long multiplication of two integers: the digit grid and the carries, at one step.
 
     Left: :func:`multiplication_grid_figure` of the digits of ``x`` and ``y``
@@ -314,7 +324,8 @@ def long_multiplication_figure(x, y, step=None, *, base=10, figsize=(11.0, 4.4),
     return picture.fig
 
 
-def long_multiplication_animation(x, y, *, base=10, interval=500, figsize=(11.0, 4.4), dpi=72):
+def long_multiplication_animation(x: int, y: int, *, base: int = 10, interval: float = 500,
+                                  figsize: tuple[float, float] = (11.0, 4.4), dpi: float = 72) -> FuncAnimation:
     """Animate :func:`long_multiplication_figure`: one column carried per frame.
 
     Parameters

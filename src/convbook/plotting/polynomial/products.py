@@ -11,13 +11,19 @@
 from __future__ import annotations
 
 import numbers
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from convbook._validation import as_numeric_array, check_int, describe
 from convbook.plotting._style import (
     V_COLOR, _check_figsize, _check_positive, _figure_and_axes, _new_figure,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["pmf_figure", "panels"]
 
@@ -26,9 +32,10 @@ __all__ = ["pmf_figure", "panels"]
 # Probability mass functions
 # --------------------------------------------------------------------------
 
-def pmf_figure(support, exact, frequencies=None, *, ax=None, title=None, xlabel="$s$",
-               exact_label="exact pmf", frequency_label="simulated frequency",
-               figsize=(5.6, 3.4), dpi=80):
+def pmf_figure(support: ArrayLike, exact: ArrayLike, frequencies: ArrayLike | None = None, *,
+               ax: Axes | None = None, title: str | None = None, xlabel: str = "$s$",
+               exact_label: str = "exact pmf", frequency_label: str = "simulated frequency",
+               figsize: tuple[float, float] = (5.6, 3.4), dpi: float = 80) -> Figure:
     """An exact probability mass function (stems) over simulated relative frequencies (bars).
 
     Parameters
@@ -116,7 +123,8 @@ def pmf_figure(support, exact, frequencies=None, *, ax=None, title=None, xlabel=
     return fig
 
 
-def panels(nrows=1, ncols=2, *, figsize=(10.0, 3.6), dpi=80, **subplot_kwargs):
+def panels(nrows: int = 1, ncols: int = 2, *, figsize: tuple[float, float] = (10.0, 3.6), dpi: float = 80,
+           **subplot_kwargs: Any) -> tuple[Figure, np.ndarray]:
     """A figure with a grid of axes that shows itself in a notebook (for several pictures).
 
     Parameters
