@@ -119,6 +119,64 @@ def test_a_fork_bomb_is_bounded(tmp_path):
     assert int(proc.stdout.split()[2]) <= int(os.environ.get("CONVBOOK_SANDBOX_PROCS", "512"))
 
 
+#: starts one sandbox from a process of its own, as a grading worker or a kernel's launcher does
+_LAUNCH = """
+import os, sys
+from pathlib import Path
+from coursekit import sandbox
+work = Path(sys.argv[1])
+sandbox._prepare_writable(work)
+sandbox._limit_resources()
+os.chdir(work)
+argv = sandbox.bwrap_argv(work, [work], [sys.executable, "-c", sys.argv[2]])
+os.execvp(argv[0], argv)
+"""
+
+
+def _launch(tmp_path: Path, name: str, code: str) -> subprocess.Popen:
+    work = tmp_path / name
+    work.mkdir()
+    return subprocess.Popen([sys.executable, "-c", _LAUNCH, str(work), textwrap.dedent(code)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the sandboxes change user only when grading as root")
+def test_a_fork_bomb_does_not_take_the_processes_of_a_sandbox_beside_it(tmp_path):
+    """Two submissions graded at once: one holds every process it may have, the other still forks."""
+    bomb = _launch(tmp_path, "bomb", """
+        import os, sys, time
+        children = 0
+        try:
+            for _ in range(5000):
+                if os.fork() == 0:
+                    time.sleep(60)
+                    os._exit(0)
+                children += 1
+        except OSError as exc:
+            print("holding", children, type(exc).__name__, flush=True)
+        sys.stdin.close()
+        time.sleep(60)
+        os._exit(0)
+    """)
+    try:
+        line = bomb.stdout.readline()
+        assert line.startswith("holding"), (line, bomb.stderr.read() if bomb.poll() is not None else "")
+        neighbour = _launch(tmp_path, "neighbour", """
+            import os
+            for k in range(50):
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(0)
+                os.waitpid(pid, 0)
+            print("forked 50", flush=True)
+        """)
+        out, err = neighbour.communicate(timeout=120)
+        assert neighbour.returncode == 0 and "forked 50" in out, (out, err)
+    finally:
+        bomb.kill()
+        bomb.communicate(timeout=60)
+
+
 def test_memory_and_file_size_are_bounded(tmp_path):
     proc = run_inside(tmp_path, """
         try:

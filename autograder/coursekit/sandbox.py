@@ -19,7 +19,11 @@ builds a bubblewrap (``bwrap``) sandbox and replaces itself with it:
   stops the kernel, bubblewrap dies and the kernel takes every process of the
   sandbox with it (``--die-with-parent``), detached ones included.
 - **an unprivileged user** (``nobody`` when grading as root), so that the
-  process limit holds and root's files stay root's.
+  process limit holds and root's files stay root's.  Outside, each process
+  that starts sandboxes gives them a user id of their own
+  (:func:`sandbox_uid`), mapped to ``nobody`` inside by a user namespace:
+  the kernel counts the process limit per user, so a fork bomb in one
+  submission cannot use up the processes of another graded beside it.
 - **limits**: address space, processes, file size and total CPU seconds
   (``setrlimit``), and per cell a CPU-time budget (``ITIMER_PROF``) that
   stops the cell with a ``TimeoutError`` and lets the rest of the notebook
@@ -104,6 +108,28 @@ def _readonly_roots() -> list[str]:
     return out
 
 
+#: the first of the sandboxes' own user ids (outside; inside, every one of them is nobody)
+UID_BASE = 2**30
+
+
+def sandbox_uid() -> int:
+    """The user id, outside, of the sandboxes that this process starts (grading as root).
+
+    One per process (``UID_BASE`` plus the process id), so that no two
+    sandboxes that run at the same time share one: ``RLIMIT_NPROC`` counts
+    the processes of a user, and a shared user would let a fork bomb in one
+    submission take the processes of every other.  A process runs its
+    sandboxes one after the other (a grading worker: the kernel's launcher is
+    a process of its own, then the re-check).
+
+    Examples
+    --------
+    >>> sandbox_uid() == UID_BASE + os.getpid()
+    True
+    """
+    return UID_BASE + os.getpid()
+
+
 def bwrap_argv(workdir: Path, writable: list[Path], command: list[str]) -> list[str]:
     """The bubblewrap command that runs ``command`` in ``workdir`` inside the sandbox."""
     root = os.geteuid() == 0
@@ -131,12 +157,14 @@ def bwrap_argv(workdir: Path, writable: list[Path], command: list[str]) -> list[
         argv += ["--setenv", k, v]
     argv += ["--chdir", str(workdir)]
     if root:
-        # as root, become nobody inside: the process limit then holds, and no file is writable by ownership
+        # as root, become this process's own unprivileged user (no file is writable by ownership, and the process
+        # limit holds and is this sandbox's alone), seen as nobody from inside its own user namespace
+        uid = sandbox_uid()
         argv += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--",
-                 shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
-                 "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
-    else:
-        argv += ["--"]
+                 shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}",
+                 "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+                 shutil.which("unshare") or "/usr/bin/unshare", f"--map-user={NOBODY}", f"--map-group={NOBODY}"]
+    argv += ["--"]
     return argv + command
 
 
@@ -158,11 +186,12 @@ def _limit_resources() -> None:
 
 
 def _prepare_writable(path: Path) -> None:
-    """Make a folder (and what is in it) the sandbox user's, so that the kernel may write there."""
+    """Make a folder (and what is in it) the sandbox user's (:func:`sandbox_uid`), so that the kernel may write."""
     if os.geteuid() != 0:
         return
+    uid = sandbox_uid()
     for p in [path, *path.rglob("*")]:
-        os.chown(p, NOBODY, NOBODY, follow_symlinks=False)
+        os.chown(p, uid, uid, follow_symlinks=False)
 
 
 def kernel(connection_file: str) -> None:

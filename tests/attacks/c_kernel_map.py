@@ -1,0 +1,17 @@
+"""forbid loophole: numpy's C kernel of convolve, called from C by map(), where no profile event sees the call."""
+SET = "02-discrete"
+CELL = "convolve-loops-answer"
+EXERCISE = "convolve-loops"
+B64 = False
+KNOWN_HOLE = ("forbid's profile function sees a C function only when a Python line calls it "
+              "(src/convbook/grading.py, _Guard._make_callback: 'c_call'); map() calls it from C")
+SOURCE = r'''
+import numpy as np
+
+
+def convolve_loops(a, v):
+    a, v = np.asarray(a), np.asarray(v)
+    if len(v) > len(a):
+        a, v = v, a
+    return next(map(np._core.multiarray.correlate, [a], [v[::-1]], ["full"]))
+'''
