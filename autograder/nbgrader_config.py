@@ -64,8 +64,10 @@ c.Autograde.autograde_preprocessors = [
 
 # Feedback: hidden tests never reach the student.  Their source lines are
 # cleared, and tracebacks are cut to the exception's last line so that no
-# hidden-test line is echoed through an error.
+# hidden-test line is echoed through an error; an output that quotes a hidden test
+# (an answer that prints `_ih`, say) is withheld.
 c.GenerateFeedback.preprocessors = [
+    "coursekit.preprocessors.WithholdHiddenTestEchoes",
     "coursekit.preprocessors.MinimalTracebacks",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.GetGrades",

@@ -316,6 +316,9 @@ def test_each_cheat_is_caught(name, graded):
         ex = [d["exercise"] for d in graded["integrity"]["disagreements"]
               if d["student"] == student and d["kind"] == "suspicious"]
         assert cheat.CAUGHT_BY["recheck"] in ex, graded["integrity"]["disagreements"]
+    if "feedback" in cheat.CAUGHT_BY:  # ... and what it printed is not in its feedback
+        page = graded["ag"] / "feedback" / student / "01-continuous" / "01-continuous.html"
+        assert cheat.CAUGHT_BY["feedback"] in page.read_text(), page
     if "not graded" in cheat.CAUGHT_BY:
         why = [n["why"] for n in graded["integrity"]["not_graded"] if n["student"] == student]
         assert why and cheat.CAUGHT_BY["not graded"] in why[0], why
@@ -342,6 +345,8 @@ def test_feedback_exists_and_leaks_no_solution_or_hidden_test(a, graded):
             leaked += [s for s in solutions if s in text]
         assert not leaked, f"{page} shows {leaked[:3]}"
         assert "HIDDEN TESTS" not in text and "Traceback (most recent call last)" not in text
+        if not page.parent.parent.name.startswith("cheat-"):
+            assert "output withheld" not in text, f"{page}: an honest output was withheld"
 
 
 @pytest.mark.parametrize("a", ASSIGNMENTS)

@@ -1,5 +1,9 @@
 """nbconvert preprocessors the course adds to nbgrader (named in ``autograder/nbgrader_config.py``)."""
 
+import html
+import re
+
+import nbformat
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool
 
@@ -45,3 +49,65 @@ class StderrIsOutput(Preprocessor):
                 if output.get("output_type") == "stream" and output.get("name") == "stderr":
                     output["name"] = "stdout"
         return cell, resources
+
+
+#: what the feedback shows in place of an output that quoted hidden tests
+WITHHELD = ("[output withheld from the feedback: it quoted the hidden tests, which only the grader sees. "
+            "The points above are as graded.]\n")
+_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS", re.S | re.M)
+_MIN_LINE = 16  # as the leak tests count a line: shorter ones (`else:`, `_got = []`) are not distinctive
+
+
+def _skeleton(text: str) -> str:
+    """Letters and digits only: the same under repr()'s escapes, HTML entities, quoting and spacing."""
+    return re.sub(r"[\W_]+", "", html.unescape(text))
+
+
+def hidden_skeletons(sources: list[str]) -> set[str]:
+    """The skeletons of the distinctive hidden-test lines of these cells (lines shown elsewhere excluded)."""
+    hidden, public = set(), set()
+    for src in sources:
+        inside = [m.group(1) for m in _HIDDEN.finditer(src)]
+        hidden.update(l.strip() for block in inside for l in block.splitlines())
+        public.update(l.strip() for l in _HIDDEN.sub("", src).splitlines())
+    lines = {l for l in hidden - public if len(l) >= _MIN_LINE and not l.startswith("#")}
+    # a line must hold words: rows of bare numbers ([0, 0, 1, 0, ...],) also appear in honest outputs
+    return {k for k in map(_skeleton, lines) if len(k) >= 8 and sum(c.isalpha() for c in k) >= 4}
+
+
+def _output_text(output) -> str:
+    if output.get("output_type") == "stream":
+        return output.get("text", "")
+    if output.get("output_type") == "error":  # its traceback quotes the test cell: MinimalTracebacks drops it
+        return "\n".join([output.get("ename", ""), output.get("evalue", "")])
+    return "\n".join(v if isinstance(v, str) else "\n".join(map(str, v)) if isinstance(v, list) else str(v)
+                     for v in output.get("data", {}).values())
+
+
+class WithholdHiddenTestEchoes(Preprocessor):
+    """Replace every output that quotes a hidden test by a note, before the feedback is written.
+
+    The running test cell's source, hidden tests included, is in the kernel
+    while it runs (IPython's ``In``/``_ih``, ``linecache``, the frames), so
+    an answer can print it, in any cell.  nbgrader's ``ClearHiddenTests``
+    removes the hidden tests from the cells' sources only; this preprocessor,
+    which runs before it, compares every output with the notebook's hidden
+    lines (letters and digits only, so ``repr`` and HTML escapes do not hide
+    them) and withholds the outputs that contain one.  The audit flags the
+    reads of the history as well; this is the backstop for the feedback.
+    """
+
+    enabled = Bool(True, help="nbconvert preprocessors are off unless enabled").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        hidden = hidden_skeletons([c.source for c in nb.cells if c.cell_type == "code"])
+        if not hidden:
+            return nb, resources
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            for k, output in enumerate(cell.get("outputs", [])):
+                text = _skeleton(_output_text(output))
+                if any(h in text for h in hidden):
+                    cell.outputs[k] = nbformat.v4.new_output("stream", name="stdout", text=WITHHELD)
+        return nb, resources
