@@ -12,7 +12,7 @@ export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED ?= 0
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help sysdeps venv book pdf serve test test-fast bench bench-grade release lab grade audit masters clean
+.PHONY: help sysdeps venv book pdf serve test test-fast bench bench-grade release lab grade report audit masters clean
 
 help:
 	@echo "make book     set up the venv, generate the student versions, build the site into _build/html"
@@ -22,6 +22,7 @@ help:
 	@echo "make release  nbgrader generate_assignment for every assignment -> autograder/release/"
 	@echo "make lab      JupyterLab on a student workspace (copies of the release notebooks)"
 	@echo "make grade    audit, autograde, re-check, feedback, grades.csv and report.html (JOBS=N STUDENTS=a,b SHARD=k/n)"
+	@echo "make report   grades.csv, report.html, integrity.json again for the whole class (runs no student code)"
 	@echo "make audit    the integrity audit of every submission"
 	@echo "make bench-grade  submissions per minute, serially and with 2 jobs"
 	@echo "make serve    serve _build/html on http://127.0.0.1:8000"
@@ -84,13 +85,16 @@ bench-grade: $(STAMP)
 	$(PY) bench/bench_grade.py
 
 audit: $(STAMP)
-	$(COURSEKIT) audit $(if $(STUDENTS),--students '$(STUDENTS)') $(if $(SHARD),--shard $(SHARD))
+	$(COURSEKIT) audit $(if $(STUDENTS),--students='$(STUDENTS)') $(if $(SHARD),--shard='$(SHARD)')
 
 lab: $(STAMP)
 	$(COURSEKIT) lab $(if $(PORT),--port '$(PORT)') $(if $(ROLE),--role '$(ROLE)')
 
 grade: $(STAMP)
-	$(COURSEKIT) grade --jobs $(JOBS) $(if $(STUDENTS),--students '$(STUDENTS)') $(if $(SHARD),--shard $(SHARD))
+	$(COURSEKIT) grade --jobs $(JOBS) $(if $(STUDENTS),--students='$(STUDENTS)') $(if $(SHARD),--shard='$(SHARD)')
+
+report: $(STAMP)
+	$(COURSEKIT) report
 
 clean:
-	rm -rf _build autograder/release autograder/autograded autograder/feedback autograder/gradebook.db
+	rm -rf _build autograder/release autograder/autograded autograder/feedback autograder/verdicts autograder/gradebook.db

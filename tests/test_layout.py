@@ -104,7 +104,7 @@ def test_coursekit_layers_point_down():
     """cli -> commands -> libraries -> config -> paths, never upwards."""
     layers = [{"coursekit.cli", "coursekit.__main__"},
               {"coursekit.grade"}, {"coursekit.release", "coursekit.workspace", "coursekit.lab"},
-              {"coursekit.audit", "coursekit.recheck", "coursekit.report", "coursekit.masters", "coursekit.lessons",
+              {"coursekit.audit", "coursekit.recheck", "coursekit.report", "coursekit.verdicts", "coursekit.masters", "coursekit.lessons",
                "coursekit.preprocessors", "coursekit.sandbox", "coursekit._cell_cpu_limit", "coursekit.integrity"},
               {"coursekit.similarity", "coursekit.forbidden", "coursekit._recheck_child"},
               {"coursekit.config"}, {"coursekit.paths"}, {"coursekit"}]

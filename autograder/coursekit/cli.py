@@ -8,6 +8,7 @@ Usage (the Makefile calls these; each is also fine by hand, from any folder)::
     coursekit lab              # JupyterLab on workspace/ (copies of the release); --port N, --role instructor
     coursekit audit            # the integrity audit of every submission
     coursekit grade            # audit, autograde, re-check, feedback, grades.csv, report.html
+    coursekit report           # grades.csv, report.html, integrity.json again, from the gradebook (runs no code)
 
 ``python -m coursekit ...`` is the same.  The course is this repository's
 ``autograder/`` unless ``--course DIR`` (or ``CONVBOOK_COURSE``) names another.
@@ -50,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     grade_p.add_argument("--no-release", action="store_true",
                          help="use the existing release and gradebook entries (several machines sharing one "
                               "gradebook: release once, then grade each shard with --no-release)")
+    sub.add_parser("report", help="rebuild grades.csv, report.html and integrity.json for the whole class from the "
+                                  "gradebook and the stored verdicts, without running any student code")
     for p in (audit_p, grade_p):
         p.add_argument("--students", default=os.environ.get("STUDENTS") or None,
                        help="comma-separated student ids or globs (default: STUDENTS, or everyone)")
@@ -74,6 +77,8 @@ def main(argv=None) -> int:
             return lab.lab(course, port=args.port, role=args.role)
         elif args.command == "audit":
             grade.audit_class(course, students=args.students, shard=args.shard)
+        elif args.command == "report":
+            return grade.report_class(course)
         elif args.command == "grade":
             return grade.grade_class(course, jobs=args.jobs, students=args.students, shard=args.shard,
                                      no_release=args.no_release)

@@ -20,7 +20,7 @@ import tempfile
 import time
 import zlib
 
-from . import audit, integrity, masters, recheck, release, report, sandbox
+from . import audit, integrity, masters, recheck, release, report, sandbox, verdicts
 from .config import db_url, load_config, nbgrader, venv_env
 from .paths import Course
 
@@ -179,6 +179,34 @@ def audit_class(course: Course, students: str | None = None, shard: str | None =
     return flags
 
 
+def write_class_files(course: Course) -> tuple[dict, list[dict], list[dict]]:
+    """``grades.csv``, ``report.html`` and ``integrity.json`` for the whole class, from the gradebook and the
+    stored verdicts (:mod:`coursekit.verdicts`); no student code runs.  Returns the failures, the
+    disagreements and the records that do not match, for the whole class."""
+    everyone = submissions(course)
+    failures, flags, rechecks = verdicts.load(course, everyone)
+    # the records: the gradebook's scores against the autograded notebooks (a changed row is reported)
+    records = integrity.check_records(course, db_url(course), [s for s in everyone if s not in failures])
+    disagree = report.write_all(course.dir, db_url(course), everyone, failures, flags, rechecks, records=records)
+    nbgrader(course, "export", f"--CsvExportPlugin.to={course.dir / 'nbgrader-export.csv'}", "--log-level=WARN")
+    return failures, disagree, records
+
+
+def report_class(course: Course) -> int:
+    """Rebuild the class files from the gradebook and the stored verdicts (``make report``); 1 if any is missing."""
+    load_config(course)
+    t0 = time.perf_counter()
+    failures, disagree, records = write_class_files(course)
+    n = len(submissions(course))
+    print(f"grades: {course.rel(course.dir / 'grades.csv')}; report: {course.rel(course.dir / 'report.html')} "
+          f"({n} submission(s), {n - len(failures)} graded; {len(disagree)} re-check disagreement(s); "
+          f"{len(records)} gradebook record(s) that do not match; {time.perf_counter() - t0:.1f} s)")
+    never = sorted(k for k, v in failures.items() if v == verdicts.NEVER_GRADED)
+    for student, assignment in never:
+        print(f"  never graded: {student}/{assignment}")
+    return 1 if never else 0
+
+
 def grade_class(course: Course, *, jobs: int, students: str | None = None, shard: str | None = None,
                 no_release: bool = False) -> int:
     """Audit, autograde, re-check and report on the chosen submissions; 1 if any could not be graded."""
@@ -211,12 +239,16 @@ def grade_class(course: Course, *, jobs: int, students: str | None = None, shard
     print(f"grading {len(subs)} submission(s) with {jobs} worker(s)", flush=True)
     results = grade_all(course, subs, jobs=jobs, references=references, seed=seed)
     failures = {(r["student"], r["assignment"]): r["problem"] for r in results if r["problem"]}
-    verdicts = {(r["student"], r["assignment"]): r["recheck"] for r in results if r.get("recheck")}
-
-    # the records: the gradebook's scores against the autograded notebooks (a changed row is reported)
-    records = integrity.check_records(course, db_url(course), [s for s in subs if s not in failures])
-    disagree = report.write_all(course.dir, db_url(course), subs, failures, flags, verdicts, records=records)
-    nbgrader(course, "export", f"--CsvExportPlugin.to={course.dir / 'nbgrader-export.csv'}", "--log-level=WARN")
+    for r in results:  # kept, so that the class files always hold the whole class (and `coursekit report`)
+        verdicts.save(course, r["student"], r["assignment"], problem=r["problem"], flags=flags,
+                      recheck=r.get("recheck"))
+    class_failures, disagree, records = write_class_files(course)
+    never = sum(v == verdicts.NEVER_GRADED for v in class_failures.values())
+    print(f"class files: the whole class, {len(submissions(course))} submission(s)"
+          + (f", of which {never} never graded" if never else ""), flush=True)
+    mine = set(subs)
+    disagree = [d for d in disagree if (d["student"], d["assignment"]) in mine]
+    records = [r for r in records if (r["student"], r["assignment"]) in mine]
     print(f"grades: {course.rel(course.dir / 'grades.csv')}; report: {course.rel(course.dir / 'report.html')}; "
           f"feedback: {course.rel(course.feedback)}/")
     print(f"graded {len(subs) - len(failures)} of {len(subs)} submission(s); {len(flags)} audit flag(s); "
