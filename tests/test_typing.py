@@ -83,13 +83,17 @@ def test_the_list_is_the_api():
     assert {m for m, _ in FUNCTIONS} == set(MODULES)
 
 
-@pytest.mark.parametrize("m", MODULES)
-def test_module_postpones_annotations(m):
-    module = importlib.import_module(f"convbook.{m}")
+def check_postponed(module: types.ModuleType) -> None:
+    """The module's first statement after its docstring is ``from __future__ import annotations``."""
     assert module.annotations is __future__.annotations
     tree = ast.parse(inspect.getsource(module))
     first = tree.body[1] if isinstance(tree.body[0], ast.Expr) else tree.body[0]  # after the docstring
     assert isinstance(first, ast.ImportFrom) and first.module == "__future__", ast.dump(first)
+
+
+@pytest.mark.parametrize("m", MODULES)
+def test_module_postpones_annotations(m):
+    check_postponed(importlib.import_module(f"convbook.{m}"))
 
 
 @pytest.mark.parametrize("m", MODULES)
@@ -103,31 +107,38 @@ def test_classes_and_constants_in_all(m):
             typing.get_type_hints(obj)
 
 
-@pytest.mark.parametrize(("m", "name"), FUNCTIONS, ids=IDS)
-def test_every_parameter_and_the_return_annotated(m, name):
-    fn = _function(m, name)
+def check_annotated(fn: types.FunctionType, label: str) -> None:
+    """Every parameter and the return carry an annotation, kept as source text (never evaluated at import)."""
     signature = inspect.signature(fn)
     missing = [p.name for p in signature.parameters.values() if p.annotation is inspect.Parameter.empty]
-    assert not missing, f"{m}.{name}: parameters without an annotation: {missing}"
-    assert signature.return_annotation is not inspect.Signature.empty, f"{m}.{name}: no return annotation"
-    # postponed: the annotations are the source text, never evaluated at import
+    assert not missing, f"{label}: parameters without an annotation: {missing}"
+    assert signature.return_annotation is not inspect.Signature.empty, f"{label}: no return annotation"
     assert all(isinstance(a, str) for a in fn.__annotations__.values()), fn.__annotations__
+
+
+def check_defaults_fit(fn: types.FunctionType, hints: dict[str, object], label: str, fits=_accepts) -> None:
+    """The hints cover every parameter and the return, and each default is a value ``fits`` its hint."""
+    signature = inspect.signature(fn)
+    assert set(hints) == {*signature.parameters, "return"}
+    for p in signature.parameters.values():
+        if p.default is not inspect.Parameter.empty:
+            assert fits(hints[p.name], p.default), f"{label}: {p.name}={p.default!r} vs {hints[p.name]}"
+
+
+@pytest.mark.parametrize(("m", "name"), FUNCTIONS, ids=IDS)
+def test_every_parameter_and_the_return_annotated(m, name):
+    check_annotated(_function(m, name), f"{m}.{name}")
 
 
 @pytest.mark.parametrize(("m", "name"), FUNCTIONS, ids=IDS)
 def test_hints_resolve_and_defaults_fit(m, name):
-    hints = _hints(m, name)
-    signature = inspect.signature(_function(m, name))
-    assert set(hints) == {*signature.parameters, "return"}
-    for p in signature.parameters.values():
-        if p.default is not inspect.Parameter.empty:
-            assert _accepts(hints[p.name], p.default), f"{m}.{name}: {p.name}={p.default!r} vs {hints[p.name]}"
+    check_defaults_fit(_function(m, name), _hints(m, name), f"{m}.{name}")
 
 
-def _documented(m: str, name: str) -> dict[str, str]:
+def _documented(fn: types.FunctionType) -> dict[str, str]:
     """{parameter: its numpydoc type}, a shared entry (``a, b : int``) split."""
     out = {}
-    for entry in FunctionDoc(_function(m, name))["Parameters"]:
+    for entry in FunctionDoc(fn)["Parameters"]:
         for each in entry.name.split(","):
             out[each.strip().lstrip("*")] = entry.type
     return out
@@ -135,10 +146,13 @@ def _documented(m: str, name: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(("m", "name"), FUNCTIONS, ids=IDS)
 def test_hints_match_the_docstring(m, name):
-    fn = _function(m, name)
-    hints = _hints(m, name)
+    check_hints_match_the_docstring(_function(m, name), _hints(m, name), f"{m}.{name}")
+
+
+def check_hints_match_the_docstring(fn: types.FunctionType, hints: dict[str, object], label: str) -> None:
+    """The hints say what the numpydoc Parameters and Returns sections say."""
     signature = inspect.signature(fn)
-    documented = _documented(m, name)
+    documented = _documented(fn)
     for p in signature.parameters.values():
         doc = documented.get(p.name, "")
         if not doc:  # "x, w, stride : as conv2d" entries carry no type of their own
@@ -148,25 +162,25 @@ def test_hints_match_the_docstring(m, name):
             choices = set(ast.literal_eval(doc[:doc.index("}") + 1]))
             members = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
             literals = [h for h in members if typing.get_origin(h) is typing.Literal]
-            assert literals and set(typing.get_args(literals[0])) == choices, f"{m}.{name}: {p.name}: {hint}"
+            assert literals and set(typing.get_args(literals[0])) == choices, f"{label}: {p.name}: {hint}"
         quoted = set(re.findall(r"'([^']*)'", doc))
         if quoted:  # "int, tuple of 2 ints, 'valid' or 'same'": the strings are Literal values of the hint
             members = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
             allowed = {v for h in members if typing.get_origin(h) is typing.Literal for v in typing.get_args(h)}
-            assert quoted <= allowed, f"{m}.{name}: {p.name}: {hint} lacks {quoted - allowed}"
+            assert quoted <= allowed, f"{label}: {p.name}: {hint} lacks {quoted - allowed}"
         if "array_like" in doc:
-            assert "ArrayLike" in fn.__annotations__[p.name], f"{m}.{name}: {p.name}: {hint}"
+            assert "ArrayLike" in fn.__annotations__[p.name], f"{label}: {p.name}: {hint}"
         if "optional" in doc and p.default is None:
-            assert _accepts(hint, None), f"{m}.{name}: {p.name}: {hint}"
+            assert _accepts(hint, None), f"{label}: {p.name}: {hint}"
         scalar = re.match(r"(int|float|str|bool)\b", doc)
         if scalar:  # a documented scalar type is one the hint admits
             assert _accepts(hint, {"int": 1, "float": 1.5, "str": "s", "bool": True}[scalar[1]]), \
-                f"{m}.{name}: {p.name}: {hint}"
+                f"{label}: {p.name}: {hint}"
     returns = FunctionDoc(fn)["Returns"]
     if returns and all(r.type.startswith("numpy.ndarray") for r in returns):
         expected = np.ndarray if len(returns) == 1 else tuple[(np.ndarray,) * len(returns)]
         if len(returns) == 1 and returns[0].name and "," in returns[0].name:  # "grad_x, grad_w, grad_b : ..."
             expected = tuple[(np.ndarray,) * len(returns[0].name.split(","))]
-        assert hints["return"] == expected, f"{m}.{name}: returns {hints['return']}"
+        assert hints["return"] == expected, f"{label}: returns {hints['return']}"
     if returns and returns[0].type == "callable":
         assert typing.get_origin(hints["return"]) is collections.abc.Callable

@@ -13,8 +13,6 @@ sections say (test_typing's check, run on these functions).
 
 from __future__ import annotations
 
-import __future__
-import ast
 import importlib
 import inspect
 import pkgutil
@@ -28,8 +26,7 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-import test_typing
-from test_typing import _accepts
+from test_typing import _accepts, check_annotated, check_defaults_fit, check_hints_match_the_docstring, check_postponed
 
 PACKAGES = ["convbook.plotting", "convbook.widgets"]
 
@@ -92,39 +89,24 @@ def test_the_list_is_the_api():
 
 @pytest.mark.parametrize("m", MODULES)
 def test_module_postpones_annotations(m):
-    module = importlib.import_module(m)
-    assert module.annotations is __future__.annotations
-    tree = ast.parse(inspect.getsource(module))
-    first = tree.body[1] if isinstance(tree.body[0], ast.Expr) else tree.body[0]  # after the docstring
-    assert isinstance(first, ast.ImportFrom) and first.module == "__future__", ast.dump(first)
+    check_postponed(importlib.import_module(m))
+
+
+def _hints(m: str, name: str) -> dict[str, object]:
+    return typing.get_type_hints(_function(m, name), localns=TYPE_CHECKING_ONLY)
 
 
 @pytest.mark.parametrize(("m", "name"), FUNCTIONS, ids=IDS)
 def test_every_parameter_and_the_return_annotated(m, name):
-    fn = _function(m, name)
-    signature = inspect.signature(fn)
-    missing = [p.name for p in signature.parameters.values() if p.annotation is inspect.Parameter.empty]
-    assert not missing, f"{m}.{name}: parameters without an annotation: {missing}"
-    assert signature.return_annotation is not inspect.Signature.empty, f"{m}.{name}: no return annotation"
-    # postponed: the annotations are the source text, never evaluated at import
-    assert all(isinstance(a, str) for a in fn.__annotations__.values()), fn.__annotations__
+    check_annotated(_function(m, name), f"{m}.{name}")
 
 
 @pytest.mark.parametrize(("m", "name"), FUNCTIONS, ids=IDS)
 def test_hints_resolve_and_defaults_fit(m, name):
-    fn = _function(m, name)
-    hints = typing.get_type_hints(fn, localns=TYPE_CHECKING_ONLY)
-    signature = inspect.signature(fn)
-    assert set(hints) == {*signature.parameters, "return"}
-    for p in signature.parameters.values():
-        if p.default is not inspect.Parameter.empty:
-            assert _default_fits(hints[p.name], p.default), f"{m}.{name}: {p.name}={p.default!r} vs {hints[p.name]}"
+    check_defaults_fit(_function(m, name), _hints(m, name), f"{m}.{name}", fits=_default_fits)
 
 
 @pytest.mark.parametrize(("m", "name"), FUNCTIONS, ids=IDS)
-def test_hints_match_the_docstring(m, name, monkeypatch):
-    """test_typing's check of the hints against the numpydoc sections, on a function of plotting or widgets."""
-    monkeypatch.setattr(test_typing, "_function", _function)
-    monkeypatch.setattr(test_typing, "_hints",
-                        lambda m, name: typing.get_type_hints(_function(m, name), localns=TYPE_CHECKING_ONLY))
-    test_typing.test_hints_match_the_docstring(m, name)
+def test_hints_match_the_docstring(m, name):
+    """test_typing's check of the hints against the numpydoc sections."""
+    check_hints_match_the_docstring(_function(m, name), _hints(m, name), f"{m}.{name}")
