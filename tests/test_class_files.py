@@ -16,8 +16,8 @@ import subprocess
 
 import pytest
 
-from conftest import coursekit, tiny_course
-from test_integrity import ANSWERS, MASTER
+from conftest import coursekit
+from test_integrity import ANSWERS, graded_class
 
 pytestmark = [pytest.mark.slow]
 
@@ -27,9 +27,7 @@ FILES = ("grades.csv", "report.html", "integrity.json")
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     top = tmp_path_factory.mktemp("classfiles")
-    ag, env = tiny_course(top, MASTER, {student: {"double-answer": answer} for student, answer in ANSWERS.items()})
-    full = subprocess.run(coursekit(ag, "grade", "--jobs", "2"), cwd=top, env=env, capture_output=True, text=True)
-    assert full.returncode == 0, full.stdout[-3000:] + full.stderr[-3000:]
+    ag, env, _ = graded_class(top)
     return dict(top=top, ag=ag, env=env, files={f: (ag / f).read_bytes() for f in FILES})
 
 

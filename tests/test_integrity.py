@@ -102,12 +102,17 @@ ANSWERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    top = tmp_path_factory.mktemp("records")
+def graded_class(top):
+    """The class of ``ANSWERS`` on ``MASTER``, graded once by ``coursekit grade``: ``(ag, env, result)``."""
     ag, env = tiny_course(top, MASTER, {student: {"double-answer": answer} for student, answer in ANSWERS.items()})
     result = subprocess.run(coursekit(ag, "grade", "--jobs", "2"), cwd=top, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return ag, env, result
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    ag, env, result = graded_class(tmp_path_factory.mktemp("records"))
     return dict(ag=ag, result=result, integrity=json.loads((ag / "integrity.json").read_text()),
                 db=f"sqlite:///{ag / 'gradebook.db'}", subs=[(s, "demo") for s in sorted(ANSWERS)])
 

@@ -179,25 +179,25 @@ def audit_class(course: Course, students: str | None = None, shard: str | None =
     return flags
 
 
-def write_class_files(course: Course) -> tuple[dict, list[dict], list[dict]]:
+def write_class_files(course: Course) -> tuple[list, dict, list[dict], list[dict]]:
     """``grades.csv``, ``report.html`` and ``integrity.json`` for the whole class, from the gradebook and the
-    stored verdicts (:mod:`coursekit.verdicts`); no student code runs.  Returns the failures, the
-    disagreements and the records that do not match, for the whole class."""
+    stored verdicts (:mod:`coursekit.verdicts`); no student code runs.  Returns the class's submissions,
+    failures, disagreements and the records that do not match."""
     everyone = submissions(course)
     failures, flags, rechecks = verdicts.load(course, everyone)
     # the records: the gradebook's scores against the autograded notebooks (a changed row is reported)
     records = integrity.check_records(course, db_url(course), [s for s in everyone if s not in failures])
     disagree = report.write_all(course.dir, db_url(course), everyone, failures, flags, rechecks, records=records)
     nbgrader(course, "export", f"--CsvExportPlugin.to={course.dir / 'nbgrader-export.csv'}", "--log-level=WARN")
-    return failures, disagree, records
+    return everyone, failures, disagree, records
 
 
 def report_class(course: Course) -> int:
     """Rebuild the class files from the gradebook and the stored verdicts (``make report``); 1 if any is missing."""
     load_config(course)
     t0 = time.perf_counter()
-    failures, disagree, records = write_class_files(course)
-    n = len(submissions(course))
+    everyone, failures, disagree, records = write_class_files(course)
+    n = len(everyone)
     print(f"grades: {course.rel(course.dir / 'grades.csv')}; report: {course.rel(course.dir / 'report.html')} "
           f"({n} submission(s), {n - len(failures)} graded; {len(disagree)} re-check disagreement(s); "
           f"{len(records)} gradebook record(s) that do not match; {time.perf_counter() - t0:.1f} s)")
@@ -242,9 +242,9 @@ def grade_class(course: Course, *, jobs: int, students: str | None = None, shard
     for r in results:  # kept, so that the class files always hold the whole class (and `coursekit report`)
         verdicts.save(course, r["student"], r["assignment"], problem=r["problem"], flags=flags,
                       recheck=r.get("recheck"))
-    class_failures, disagree, records = write_class_files(course)
+    everyone, class_failures, disagree, records = write_class_files(course)
     never = sum(v == verdicts.NEVER_GRADED for v in class_failures.values())
-    print(f"class files: the whole class, {len(submissions(course))} submission(s)"
+    print(f"class files: the whole class, {len(everyone)} submission(s)"
           + (f", of which {never} never graded" if never else ""), flush=True)
     mine = set(subs)
     disagree = [d for d in disagree if (d["student"], d["assignment"]) in mine]
