@@ -50,7 +50,10 @@ pytestmark = [pytest.mark.slow]
 ATTACKS = {p.stem: importlib.import_module(f"attacks.{p.stem}")
            for p in sorted((ROOT / "tests" / "attacks").glob("*.py")) if p.stem != "__init__"
            and p.stem in os.environ.get("CONVBOOK_TEST_ATTACKS", p.stem).split(",")}
-SETS = sorted({m.SET for m in ATTACKS.values()})
+#: honest controls (tests/honest/): each must keep full marks, with no flag and no disagreement
+CONTROLS = {p.stem: importlib.import_module(f"honest.{p.stem}")
+            for p in sorted((ROOT / "tests" / "honest").glob("*.py")) if p.stem != "__init__"}
+SETS = sorted({m.SET for m in ATTACKS.values()} | {m.SET for m in CONTROLS.values()})
 #: (student id, attack name, variant)
 VARIANTS = [(f"atk-{name}", name, "plain") for name in ATTACKS] + \
            [(f"atk-{name}-b64", name, "base64") for name, m in ATTACKS.items() if getattr(m, "B64", True)]
@@ -126,10 +129,14 @@ def attacked(tmp_path_factory):
     release = {a: nbformat.read(ag / "release" / a / f"{a}.ipynb", as_version=4) for a in SETS}
     master = {a: nbformat.read(ag / "source" / a / f"{a}.ipynb", as_version=4) for a in SETS}
 
-    def submit(student, a, replace=None):
+    def submit(student, a, replace=None, before=None):
         d = ag / "submitted" / student / a
         d.mkdir(parents=True)
-        nbformat.write(_notebook(release[a], master[a], replace), d / f"{a}.ipynb")
+        nb = _notebook(release[a], master[a], replace)
+        for gid, src in (before or {}).items():  # a cell of the student's own, just above that answer
+            at = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+            nb.cells.insert(at, nbformat.v4.new_code_cell(src.strip() + "\n"))
+        nbformat.write(nb, d / f"{a}.ipynb")
 
     for a in SETS:
         submit(HONEST, a)
@@ -139,13 +146,16 @@ def attacked(tmp_path_factory):
     for student, name in BARES.items():
         attack = ATTACKS[name]
         submit(student, attack.SET, {attack.CELL: attack.BARE.strip() + "\n"})
+    for name, control in CONTROLS.items():
+        before = {control.CELL: control.BEFORE} if getattr(control, "BEFORE", None) else None
+        submit(f"hon-{name}", control.SET, {control.CELL: control.SOURCE.strip() + "\n"}, before)
 
     t0, cpu0 = time.perf_counter(), os.times()
     result = subprocess.run(coursekit(ag, "grade", "--no-release", "--jobs", "2"), cwd=top, env=env,
                             capture_output=True, text=True)
     elapsed, cpu1 = time.perf_counter() - t0, os.times()
     cpu = (cpu1.children_user + cpu1.children_system) - (cpu0.children_user + cpu0.children_system)
-    n_subs = len(SETS) + len(VARIANTS) + len(BARES)
+    n_subs = len(SETS) + len(VARIANTS) + len(BARES) + len(CONTROLS)
 
     # what the attacks left behind, before anything here opens a record
     before, alive_before = _hashes(ag), _alive_files(ag)
@@ -294,12 +304,28 @@ def test_the_honest_controls_keep_full_marks_and_no_flag(attacked):
     assert not [d for d in attacked["integrity"]["disagreements"] if d["student"] == HONEST]
 
 
+@pytest.mark.parametrize("name", sorted(CONTROLS))
+def test_an_honest_control_keeps_full_marks_and_no_flag(name, attacked):
+    control, student = CONTROLS[name], f"hon-{name}"
+    a = control.SET
+    row = attacked["rows"][student]
+    assert row[f"{a}/status"] == "graded", row
+    for ex, (_, best) in attacked["kernel"][(student, a)].items():
+        value = row[f"{a}/{ex}"]
+        if value:  # written answers wait for a human grader
+            assert float(value) == best, (a, ex, row)
+    # the other answer cells are the master's solutions, which the audit notes as such (as for HONEST)
+    flags = [f for f in attacked["integrity"]["flags"] if f["student"] == student and f["reason"] != audit.MASTER_MATCH]
+    assert not flags, flags
+    assert not [d for d in attacked["integrity"]["disagreements"] if d["student"] == student]
+
+
 def test_the_rest_of_the_class_is_graded(attacked):
     out = attacked["result"].stdout + attacked["result"].stderr
     assert "Traceback" not in attacked["result"].stdout, out[-3000:]
     statuses = {s: {a: r[f"{a}/status"] for a in SETS if r.get(f"{a}/status") != "no submission"}
                 for s, r in attacked["rows"].items()}
-    assert len(statuses) == 1 + len(VARIANTS) + len(BARES), statuses
+    assert len(statuses) == 1 + len(VARIANTS) + len(BARES) + len(CONTROLS), statuses
     ungraded = {s: st for s, st in statuses.items() if any(v != "graded" for v in st.values())}
     # an attack may cost its own submission its grade (an empty score, never points); nobody else's
     assert all(s.startswith("atk-") for s in ungraded), ungraded

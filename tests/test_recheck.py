@@ -255,9 +255,9 @@ def double(x):
     return ns["reference"](x)
 def triple(x):
     seen = [p for p in SECRETS if os.path.exists(p)]
-    with open("job.json") as fh:
-        job = fh.read()
-    seen += [word for word in ("def " + "reference(", "def " + "same(", "_r" + "ng") if word in job]
+    if os.path.exists("job.json"):  # the job (hidden inputs and all) is read and deleted before any cell runs
+        seen.append("job.json")
+    seen += [n for n in os.listdir(".") if n.startswith(("ex-", "probe"))]  # nor another fork's answers
     return ("seen", seen) if seen else 3 * x
 """
     control: dict = {}

@@ -426,6 +426,7 @@ def _run_student(job: dict) -> list:
         work.mkdir()
         (work / "job.json").write_text(json.dumps(job))
         shutil.copyfile(_recheck_child.__file__, work / "_recheck_child.py")
+        shutil.copyfile(Path(_recheck_child.__file__).with_name("_recheck_guard.py"), work / "_recheck_guard.py")
         with open(Path(tmp) / "stderr.txt", "w+b") as err:  # outside the folder the sandbox sees
             rc = sandbox.run_sandboxed(work, [sys.executable, "-I", "_recheck_child.py", "job.json"],
                                        cpu_seconds=parent_cpu, wall_seconds=wall, stderr=err)

@@ -2,9 +2,6 @@
 SET = "02-discrete"
 CELL = "convolve-loops-answer"
 EXERCISE = "convolve-loops"
-B64 = False
-KNOWN_HOLE = ("forbid's profile function sees a C function only when a Python line calls it "
-              "(src/convbook/grading.py, _Guard._make_callback: 'c_call'); map() calls it from C")
 SOURCE = r'''
 import numpy as np
 

@@ -3,9 +3,6 @@ of the active profile function (sys.getprofile()), then calls numpy.convolve."""
 SET = "02-discrete"
 CELL = "convolve-loops-answer"
 EXERCISE = "convolve-loops"
-B64 = False
-KNOWN_HOLE = ("forbid's state is reachable from the code it guards: sys.getprofile().__closure__ holds the "
-              "blocked code objects and C functions (src/convbook/grading.py, _Guard._make_callback)")
 SOURCE = r'''
 import sys
 
