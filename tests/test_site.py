@@ -218,6 +218,7 @@ def test_animations_play(rel, browser, served):
             anim_id = slider.get_attribute("id").removeprefix("_anim_slider")
             # the time from the click on Play to the first new frame, measured in the page
             waited = page.evaluate(_FIRST_FRAME_JS, anim_id)
+            print(f"{rel} animation {i}: first frame {waited:.0f} ms after Play")  # for the record (-s)
             assert waited <= 600, f"animation {i}: the first frame changed {waited:.0f} ms after Play"
             page.locator(f"button[onclick*='anim{anim_id}.pause_animation']").click()
             img_src = page.locator(f"#_anim_img{anim_id}").get_attribute("src")
