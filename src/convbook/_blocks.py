@@ -22,6 +22,7 @@ the overlaps in integer arithmetic.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -39,6 +40,7 @@ def block_cost(M: int, N: int, B: int) -> float:
     return math.ceil(M / B) * L * (2 * math.log2(max(L, 2)) + 1) + L * math.log2(max(L, 2))
 
 
+@functools.lru_cache(maxsize=256)  # method='auto' of convolve asks for it on every long input
 def best_block(M: int, N: int) -> int:
     """The block size B (new samples per block) that minimises :func:`block_cost`, among the B that make
     ``B + N - 1`` a fast FFT length, from ``N`` up to about ``M``."""
@@ -62,6 +64,24 @@ def _batched(x: np.ndarray, h: np.ndarray, L: int, rows: np.ndarray) -> np.ndarr
     return np.fft.irfft(np.fft.rfft(rows, L, axis=1) * np.fft.rfft(h, L), L, axis=1)
 
 
+def add_blocks(y: np.ndarray, B: int, length: int) -> np.ndarray:
+    """Overlap-add the rows of ``y``: row ``k`` (each row ``W`` samples) is added at ``kB``; the first ``length`` samples.
+
+    The rows are added ``B`` columns at a time, each chunk of every row onto a
+    view of the output (no temporary copies, and no floating point: integer
+    rows are added exactly, in their dtype).
+    """
+    blocks, W = y.shape
+    chunks = -(-W // B)
+    out = np.zeros((blocks + chunks) * B, dtype=y.dtype)
+    if out.dtype == object:
+        out[:] = 0
+    for c in range(chunks):                          # chunk c of row k lands on samples [(k + c)B, (k + c + 1)B)
+        w = min(B, W - c * B)
+        out[c * B:(c + blocks) * B].reshape(blocks, B)[:, :w] += y[:, c * B:c * B + w]
+    return out[:length]
+
+
 def overlap_add_float(x: np.ndarray, h: np.ndarray, B: int) -> np.ndarray:
     """Overlap-add for floating inputs: every block's FFT at once, then the overlaps added in one pass."""
     M, N = len(x), len(h)
@@ -69,18 +89,8 @@ def overlap_add_float(x: np.ndarray, h: np.ndarray, B: int) -> np.ndarray:
     blocks = math.ceil(M / B)
     rows = np.zeros((blocks, B), dtype=np.result_type(x, h))
     rows.ravel()[:M] = x
-    y = _batched(x, h, L, rows)[:, :B + N - 1]
-    if N - 1 > B:  # each result overlaps several later blocks: add every sample at its place
-        where = (B * np.arange(blocks)[:, None] + np.arange(B + N - 1)).ravel()
-        add = lambda w: np.bincount(where, weights=w.ravel(), minlength=M + N - 1)  # noqa: E731
-        out = add(y.real) + 1j * add(y.imag) if np.iscomplexobj(y) else add(y)
-        return out[:M + N - 1]
-    out = np.zeros((blocks + 1) * B + N, dtype=y.dtype)
-    out[:blocks * B] += y[:, :B].ravel()           # each block's own B samples
-    tails = np.zeros((blocks, B), dtype=y.dtype)   # its last N - 1 samples spill into the next block
-    tails[:, :N - 1] = y[:, B:B + N - 1]
-    out[B:(blocks + 1) * B] += tails.ravel()
-    return out[:M + N - 1]
+    y = _batched(x, h, L, rows)[:, :B + N - 1]       # each block's full convolution with h
+    return add_blocks(y, B, M + N - 1)               # its last N - 1 samples overlap the next blocks
 
 
 def overlap_save_float(x: np.ndarray, h: np.ndarray, B: int) -> np.ndarray:

@@ -19,9 +19,11 @@ fast path                    didactic twin                       reference seman
 :func:`convolve2d`           :func:`convolve2d_loops`            ``scipy.signal.convolve2d``
 ===========================  ==================================  ====================
 
-:func:`choose_method` tells which of ``'direct'`` and ``'fft'`` the
-``method='auto'`` setting picks, from a cost model measured on the course
-machine (like ``scipy.signal.choose_conv_method``).
+:func:`choose_method` tells which of ``'direct'``, ``'fft'`` and
+``'overlap-add'`` the ``method='auto'`` setting of :func:`convolve` picks, from
+a cost model measured on the course machine (like
+``scipy.signal.choose_conv_method``); :func:`correlate` and
+:func:`convolve2d` choose between ``'direct'`` and ``'fft'``.
 
 Number types
 ------------
@@ -80,6 +82,7 @@ __all__ = [
 
 _MODES = ("full", "same", "valid")
 _METHODS = ("auto", "direct", "fft")
+_CONVOLVE_METHODS = ("auto", "direct", "fft", "overlap-add")  # convolve only: overlap-add gives numpy's windows
 _INT64_MAX = 2**63 - 1
 _F64 = np.dtype(np.float64)
 _NDARRAY = np.ndarray
@@ -88,7 +91,7 @@ _NDARRAY = np.ndarray
 # Cost model of method='auto' (seconds).
 #
 # Measured on the course machine (2 cores shared with other jobs, load
-# average about 5; numpy 2.4, OpenBLAS) with
+# average 0.1 to 0.9 on 2026-12-04; numpy 2.4.6, OpenBLAS) with
 # ``python bench/bench_convolve.py --calibrate``: it times
 # ``convolve(a, v, mode, method='direct')`` and ``method='fft'`` one right
 # after the other -- so that both see the same load -- over M in 30 .. 10**6,
@@ -101,29 +104,34 @@ _NDARRAY = np.ndarray
 # constants only need to be rough: they decide between routes whose costs
 # differ by large factors.
 #
-#   direct:  D0 + D_OUT * outputs + D_MAC * multiply-adds
-#   fft:     F0 + F_LIN * L + F_NLOGN * L log2 L + F_NLOG2N * L (log2 L)**2
+#   direct:       D0 + D_OUT * outputs + D_MAC * multiply-adds
+#   fft:          F0 + F_LIN * L + F_NLOGN * L log2 L + F_NLOG2N * L (log2 L)**2
+#   overlap-add:  A0 + blocks * L * (A_LIN + A_NLOGN * log2 L)
+#                 (blocks = ceil(M / B) of B new samples, FFT length L = B + N - 1,
+#                 B from convbook._blocks.best_block)
 #
 # numpy's kernel has two regimes for float64: a dedicated loop when the
 # shorter input has at most 11 samples, one BLAS dot per output otherwise.
 # The fit puts all the FFT cost into L (log2 L)**2: the cache makes an FFT of
 # 2**20 points cost about twice as much per L log2 L as one of 2**12 points.
 # ---------------------------------------------------------------------------
-_D0 = 4.5e-6
+_D0 = 3.3e-6
 _SMALL_KERNEL = 11
-_D_OUT_SMALL, _D_MAC_SMALL = 2.2e-10, 1.9e-10  # float64, shorter input <= 11 samples
-_D_OUT, _D_MAC = 8.7e-9, 7.6e-11  # float64, one BLAS dot per output
-_D_OUT_COMPLEX, _D_MAC_COMPLEX = 3.9e-9, 3.2e-10
-_D_OUT_INT, _D_MAC_INT = 2.0e-9, 4.5e-10
-_D_MAC_OBJECT = 3.8e-8  # Python-int arithmetic (results beyond int64)
-_FFT_REAL = (2.1e-5, 0.0, 0.0, 1.35e-10)  # F0, F_LIN, F_NLOGN, F_NLOG2N
-_FFT_COMPLEX = (2.3e-5, 0.0, 0.0, 2.0e-10)
-_F_INT_LIN = 6.4e-8  # integer FFT route: conversions, norms, rounding, per sample
-_D2_SHIFT, _D2_MAC = 1.7e-6, 1.0e-9  # 2-D shift-and-add: per shift, per multiply-add
+_D_OUT_SMALL, _D_MAC_SMALL = 1.18e-10, 1.13e-10  # float64, shorter input <= 11 samples
+_D_OUT, _D_MAC = 6e-9, 6.86e-11  # float64, one BLAS dot per output
+_D_OUT_COMPLEX, _D_MAC_COMPLEX = 3.22e-9, 2.16e-10
+_D_OUT_INT, _D_MAC_INT = 8.33e-10, 3.49e-10
+_D_MAC_OBJECT = 2.69e-8  # Python-int arithmetic (results beyond int64)
+_FFT_REAL = (1.54e-5, 5.4e-10, 0.0, 6.44e-11)  # F0, F_LIN, F_NLOGN, F_NLOG2N
+_FFT_COMPLEX = (1.62e-5, 6.34e-9, 0.0, 8.36e-11)
+_OA_REAL = (2.13e-5, 4.81e-9, 3.81e-11)  # A0, A_LIN, A_NLOGN
+_OA_COMPLEX = (2.19e-5, 8.48e-9, 7.32e-11)
+_F_INT_LIN = 1.57e-9  # integer FFT route: conversions, norms, rounding, per sample
+_D2_SHIFT, _D2_MAC = 1.86e-6, 5.4e-10  # 2-D shift-and-add: per shift, per multiply-add
 
 # Below this many multiply-adds numpy's kernel always beats the FFT path (which
 # alone costs F0): small float64 inputs skip the cost model entirely.
-_ALWAYS_DIRECT = int((_FFT_REAL[0] - _D0) / max(_D_OUT_SMALL + _D_MAC_SMALL, _D_OUT / (_SMALL_KERNEL + 1) + _D_MAC))
+_ALWAYS_DIRECT = int((min(_FFT_REAL[0], _OA_REAL[0]) - _D0) / max(_D_OUT_SMALL + _D_MAC_SMALL, _D_OUT / (_SMALL_KERNEL + 1) + _D_MAC))
 
 
 # ---------------------------------------------------------------------------
@@ -413,6 +421,65 @@ def _recombine_object(digits, s):
     return y
 
 
+def _int_overlap_add(x, h, fits, mx, mh):
+    """Exact full convolution of integers by overlap-add (``len(x) >= len(h)``), as :func:`_int_fft` returns it.
+
+    The blocks of ``x`` (``B`` new samples, FFT length ``L``, a power of two)
+    are convolved with ``h`` all at once by batched float FFTs, each block
+    result rounded to integers, and the overlaps added in integer arithmetic.
+    Route 1: one float FFT per block, when the error bound guarantees correct
+    rounding for the block of largest norm.  Route 2: the limbs of
+    :func:`_int_fft`, with the limb size chosen for one block, the limb
+    products summed per block and the blocks added digit by digit.  When
+    neither is safe, the whole convolution goes to :func:`_int_fft`.
+    """
+    from convbook._blocks import add_blocks
+
+    M, N = len(x), len(h)
+    B, L, blocks = _oa_int_plan(M, N)
+    W, out_len = B + N - 1, M + N - 1
+    chunks = -(-W // B)       # how many blocks add up at one output: their sum must stay in int64
+
+    def rows_of(flat):
+        rows = np.zeros((blocks, B), dtype=np.float64)
+        rows.ravel()[:M] = flat
+        return rows
+
+    if mx < 2**53 and mh < 2**53 and chunks < 2**9:
+        rows, hf = rows_of(x.astype(np.float64)), h.astype(np.float64)
+        worst = float(np.sqrt(np.einsum("ij,ij->i", rows, rows).max()))
+        if _float_fft_is_exact(worst, float(np.linalg.norm(hf)), L):
+            y = np.fft.irfft(np.fft.rfft(rows, L, axis=1) * np.fft.rfft(hf, L), L, axis=1)[:, :W]
+            # every block result is below 2**53 (the bound), so `chunks` of them add up exactly in int64
+            y = add_blocks(np.rint(y).astype(np.int64), B, out_len)
+            return y if fits else y.astype(object)
+    bits_x, bits_h = mx.bit_length(), mh.bit_length()
+    plan = _limb_plan(bits_x, bits_h, min(B, M), N, L)
+    if plan is not None:
+        s, nx, nh = plan
+        # a digit sums min(nx, nh) limb products of min(M, N) terms each, below 2**(2s) apiece
+        if min(nx, nh) * min(M, N) * (2**s - 1) ** 2 > _INT64_MAX:
+            plan = None
+    if plan is None:
+        return _int_fft(x, h, fits, mx, mh, _pow2(out_len), out_len, 0)
+    wx, sx = _magnitude_words(x, bits_x)
+    wh, sh = _magnitude_words(h, bits_h)
+    FX = [np.fft.rfft(rows_of(_limb(wx, sx, j, s)), L, axis=1) for j in range(nx)]
+    FH = [np.fft.rfft(_limb(wh, sh, j, s), L) for j in range(nh)]
+    digits = []
+    for t in range(nx + nh - 1):
+        spec = sum(FX[j] * FH[t - j] for j in range(max(0, t - nh + 1), min(nx, t + 1)))
+        r = np.fft.irfft(spec, L, axis=1)[:, :W]
+        digits.append(add_blocks(np.rint(r).astype(np.int64), B, out_len))
+    del FX, FH
+    if fits:  # every partial sum is bounded by max|x| * max|h| * min(M, N) <= int64 max (see _int_fft)
+        y = np.zeros(out_len, dtype=np.int64)
+        for t, d in enumerate(digits):
+            y += d << np.int64(s * t)
+        return y
+    return _recombine_object(digits, s)
+
+
 # ---------------------------------------------------------------------------
 # Cost model
 # ---------------------------------------------------------------------------
@@ -467,16 +534,81 @@ def _finite_or_direct(a, v):
     return "fft" if np.isfinite(a).all() and np.isfinite(v).all() else "direct"
 
 
+def _oa_plan(M, N):
+    """Overlap-add of a long input (M samples) with a short one (N): (block size B, FFT length L, blocks)."""
+    from convbook._blocks import best_block
+
+    B = best_block(M, N)
+    return B, _next_fast_len(B + N - 1), -(-M // B)
+
+
+def _oa_applies(M, N):
+    """Whether 'auto' weighs overlap-add: a kernel of 2 samples or more, at most a quarter of the signal.
+
+    That is the range the constants are fitted on (--calibrate); with longer
+    kernels the blocks are few and one FFT does the same work.
+    """
+    return 1 < min(M, N) and 4 * min(M, N) <= max(M, N)
+
+
+def _oa_cost(M, N, kind="f"):
+    """Modelled seconds of convolve(method='overlap-add') for M >= N (floating inputs), and its block size."""
+    B, L, blocks = _oa_plan(M, N)
+    a0, alin, anlogn = _OA_COMPLEX if kind == "c" else _OA_REAL
+    return a0 + blocks * L * (alin + anlogn * math.log2(max(L, 2))), B
+
+
 def _float_plan(M, N, mode, kind, corr=False):
-    """For floating inputs: (does the model prefer numpy's kernel?, start, length, FFT length)."""
+    """For floating inputs: (method the model prefers, start, length, FFT length).
+
+    The three costs are compared in the order direct, fft, overlap-add; a tie
+    goes to the earlier.  Correlation (``corr``) has no overlap-add route.
+    """
     start, length = _window(M, N, mode, corr)
     L = _fft_length(M, N, start, length, kind)
-    return _direct_cost(M, N, start, length, kind) <= _fft_cost(L, kind), start, length, L
+    direct, fft = _direct_cost(M, N, start, length, kind), _fft_cost(L, kind)
+    best, cost = ("direct", direct) if direct <= fft else ("fft", fft)
+    if not corr and _oa_applies(M, N) and _oa_cost(max(M, N), min(M, N), kind)[0] < cost:
+        best = "overlap-add"
+    return best, start, length, L
 
 
 def _direct_wins(M, N, mode, kind, corr=False):
     """Whether the cost model prefers numpy's kernel for floating inputs."""
-    return _float_plan(M, N, mode, kind, corr)[0]
+    return _float_plan(M, N, mode, kind, corr)[0] == "direct"
+
+
+def _oa_int_plan(M, N):
+    """Integer overlap-add: (B, L, blocks) with L a power of two (the length the error bound is proved for).
+
+    The block size of :func:`convbook._blocks.best_block`, grown so that its
+    blocks fill the power-of-two FFT length above ``B + N - 1``.
+    """
+    B, _, _ = _oa_plan(M, N)
+    L = _pow2(B + N - 1)
+    B = L - N + 1
+    return B, L, -(-M // B)
+
+
+def _oa_int_cost(M, N):
+    """Modelled seconds of the integer overlap-add route (one float FFT per block), M >= N."""
+    _, L, blocks = _oa_int_plan(M, N)
+    a0, alin, anlogn = _OA_REAL
+    return a0 + blocks * L * (alin + _F_INT_LIN + anlogn * math.log2(max(L, 2)))
+
+
+def _oa_cost_per_sample(N, kind="f"):
+    """A lower bound of the overlap-add cost per input sample, for any signal length (N taps).
+
+    Each block of B new samples costs at least ``L * (A_LIN + A_NLOGN log2 L)``
+    with ``L = B + N - 1``: the minimum over the fast lengths L of that cost / B.
+    """
+    _, alin, anlogn = _OA_COMPLEX if kind == "c" else _OA_REAL
+    best, L = math.inf, _next_fast_len(2 * N - 1)
+    while L <= max(64 * N, 4096):
+        best = min(best, L * (alin + anlogn * math.log2(L)) / (L - N + 1))
+        L = _next_fast_len(L + 1)
+    return best
 
 
 def _always_direct_taps() -> int:
@@ -485,6 +617,10 @@ def _always_direct_taps() -> int:
     the smallest admissible length, a lower bound."""
 
     def direct_always(k):
+        # Long signals: the direct cost per output against overlap-add's per input sample.
+        per_out, per_mac = (_D_OUT_SMALL, _D_MAC_SMALL) if k <= _SMALL_KERNEL else (_D_OUT, _D_MAC)
+        if per_out + k * per_mac > _oa_cost_per_sample(k):
+            return False
         M = k
         while M < 10**10:
             for mode in _MODES:
@@ -507,26 +643,33 @@ _DIRECT_TAPS = _always_direct_taps()
 
 
 def _choose(a, v, kind, mode, corr=False):
-    """'direct' or 'fft' for prepared 1-D operands (the cost model of method='auto')."""
+    """'direct', 'fft' or 'overlap-add' for prepared 1-D operands (the cost model of method='auto').
+
+    Correlation (``corr``) chooses between 'direct' and 'fft' only.
+    """
     M, N = len(a), len(v)
     start, length = _window(M, N, mode, corr)
     if kind in "fc":
-        if M * N <= _ALWAYS_DIRECT or _direct_wins(M, N, mode, kind, corr):
+        if M * N <= _ALWAYS_DIRECT:
             return "direct"
-        return _finite_or_direct(a, v)
+        best = _float_plan(M, N, mode, kind, corr)[0]
+        return best if best == "direct" else best if _finite_or_direct(a, v) == "fft" else "direct"
     # integers (rationals are scaled to integers first)
     ma, mv = _max_abs(a), _max_abs(v)
     fits = ma * mv * min(M, N) <= _INT64_MAX
     direct = _direct_cost(M, N, start, length, kind, fits)
     L = _fft_length(M, N, start, length, kind)
     cheapest_fft = _fft_cost(L) + _F_INT_LIN * L
-    if direct <= cheapest_fft:
+    oa = _oa_int_cost(max(M, N), min(M, N)) if not corr and _oa_applies(M, N) else math.inf
+    if direct <= min(cheapest_fft, oa):
         return "direct"
     if ma < 2**53 and mv < 2**53:
         na = float(np.linalg.norm(a.astype(np.float64)))
         nv = float(np.linalg.norm(v.astype(np.float64)))
         if _float_fft_is_exact(na, nv, L):
-            return "fft"
+            # Then every block passes the same check too (smaller norms, shorter FFTs):
+            # both FFT routes are one float FFT per block.
+            return "fft" if cheapest_fft <= oa else "overlap-add"
     plan = _limb_plan(ma.bit_length(), mv.bit_length(), M, N, L)
     if plan is None:
         return "direct"
@@ -569,6 +712,10 @@ def _core(a, v, kind, mode, method, corr=False):
             if not fits:  # numpy's kernel on Python ints
                 a, v = a.astype(object), v.astype(object)
             y = _kernel(a, v, mode, corr)
+        elif method == "overlap-add":  # convolution only (correlate does not offer it)
+            x, h, mx, mh = (a, v, ma, mv) if M >= N else (v, a, mv, ma)
+            y = _int_overlap_add(x, h, fits, mx, mh)[start : start + length]
+            y = y.copy() if length < M + N - 1 else y
         else:
             w = v[::-1] if corr else v
             y = _int_fft(a, w, fits, ma, mv, _fft_length(M, N, start, length, "i"), length, start)
@@ -577,9 +724,15 @@ def _core(a, v, kind, mode, method, corr=False):
         return _kernel(a, v, mode, corr)
     if not (np.isfinite(a).all() and np.isfinite(v).all()):
         raise ValueError(
-            "method='fft' needs finite inputs: the FFT spreads an inf or nan over every output. "
+            f"method={method!r} needs finite inputs: the FFT spreads an inf or nan over every output. "
             "Use method='direct' (or 'auto', which falls back to it)."
         )
+    if method == "overlap-add":
+        from convbook._blocks import overlap_add_float
+
+        x, h = (a, v) if M >= N else (v, a)
+        y = overlap_add_float(x, h, _oa_plan(len(x), len(h))[0])[start : start + length]
+        return y.copy() if length < M + N - 1 else y
     w = np.conj(v[::-1]) if corr else v
     L = _fft_length(M, N, start, length, kind)
     return _cyclic_float(a, w, L, kind)[start : start + length].copy()
@@ -591,7 +744,7 @@ def _core(a, v, kind, mode, method, corr=False):
 
 
 def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] = "full",
-             method: Literal["auto", "direct", "fft"] = "auto") -> np.ndarray:
+             method: Literal["auto", "direct", "fft", "overlap-add"] = "auto") -> np.ndarray:
     """Discrete, linear convolution of two 1-D sequences (``numpy.convolve`` semantics).
 
     .. math::  y[n] = \\sum_k a[k]\\, v[n - k]
@@ -604,16 +757,27 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] 
     v : array_like, shape (N,)
         Second sequence, same types.
     mode : {'full', 'same', 'valid'}, optional
+        numpy's conventions, the same for every method:
         'full' (default): every output, length ``M + N - 1``.
         'same': length ``max(M, N)``, the full result with ``(min(M, N) - 1) // 2``
         outputs cut on the left (numpy's centring).
         'valid': only outputs where the sequences overlap completely, length
         ``max(M, N) - min(M, N) + 1``.
-    method : {'auto', 'direct', 'fft'}, optional
-        'direct' runs numpy's kernel (the sum above, O(M N)); 'fft' multiplies
-        spectra from :mod:`numpy.fft` (O(L log L) for L about M + N); 'auto'
-        (default) picks the one the cost model says is faster, see
-        :func:`choose_method`.
+    method : {'auto', 'direct', 'fft', 'overlap-add'}, optional
+        'direct': numpy's kernel, the sum above (O(M N)).
+        'fft': one product of spectra from :mod:`numpy.fft`, of a length
+        ``L`` about ``M + N`` (O(L log L)).
+        'overlap-add': the longer input cut into blocks of ``B`` samples, every
+        block convolved with the shorter input by one FFT of length
+        ``B + N - 1`` (all blocks in one batched FFT) and the overlapping
+        block results added (see :func:`overlap_add`; ``B`` from the same
+        cost model, ``convbook._blocks.best_block``); O(M log N).  The
+        requested `mode` window is cut out of the full result.
+        'auto' (default): the one of the three that the cost model predicts
+        is fastest -- see :func:`choose_method` for the model.  In practice:
+        'direct' for short kernels or short inputs, 'overlap-add' for long
+        signals with short-to-medium kernels, 'fft' when both inputs are long;
+        'direct' also whenever a floating input holds an inf or nan.
 
     Returns
     -------
@@ -627,11 +791,17 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] 
     ------
     ValueError
         Unknown `mode` or `method`; an empty input; an input with more than
-        one dimension; ``method='fft'`` with an inf or nan in the inputs.
+        one dimension; ``method='fft'`` or ``'overlap-add'`` with an inf or nan
+        in the inputs.
     TypeError
         Inputs that are not numbers.
     OverflowError
         Integers beyond float range mixed with floats.
+
+    See Also
+    --------
+    choose_method : the method that 'auto' picks, and its cost model.
+    overlap_add, overlap_save : block convolution with a chosen block size.
 
     Notes
     -----
@@ -649,7 +819,10 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] 
     for FFT convolution guarantees that rounding gives the exact result;
     otherwise they are split into s-bit limbs, each limb product is a float
     FFT convolution that the same bound guarantees exact, and the pieces are
-    recombined with integer arithmetic.
+    recombined with integer arithmetic.  ``method='overlap-add'`` applies the
+    same test to every block (the block of largest norm, for its FFT length),
+    rounds each block's result and adds the overlaps in integer arithmetic,
+    or uses the limbs per block when the test fails.
 
     For floating inputs the FFT error is bounded by a small multiple of
     ``2**-53 * log2(L) * ||a||_2 * ||v||_2``: relative to the largest output it
@@ -671,6 +844,8 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] 
     array([1. , 2.5, 4. ])
     >>> convolve([1, 2, 3], [0, 1, 0.5], mode="valid")
     array([2.5])
+    >>> convolve([1, 2, 3, 4, 5, 6], [1, 1, 1], mode="same", method="overlap-add")
+    array([ 3,  6,  9, 12, 15, 11])
 
     Integers stay exact, even beyond int64 (numpy would wrap around):
 
@@ -696,12 +871,17 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] 
         if N and (N <= _DIRECT_TAPS or M * N <= _ALWAYS_DIRECT):
             return _kernel_correlate(long, short[::-1], mode)
         if N:
-            direct, start, length, L = _float_plan(M, N, mode, "f")
-            if direct or not (np.isfinite(a).all() and np.isfinite(v).all()):
+            best, start, length, L = _float_plan(M, N, mode, "f")
+            if best == "direct" or not (np.isfinite(a).all() and np.isfinite(v).all()):
                 return _kernel_correlate(long, short[::-1], mode)
-            return _cyclic_float(long, short, L, "f")[start : start + length].copy()
+            if best == "fft":
+                return _cyclic_float(long, short, L, "f")[start : start + length].copy()
+            from convbook._blocks import overlap_add_float
+
+            y = overlap_add_float(long, short, _oa_plan(M, N)[0])[start : start + length]
+            return y.copy() if length < M + N - 1 else y
     check_choice("mode", mode, _MODES)
-    check_choice("method", method, _METHODS)
+    check_choice("method", method, _CONVOLVE_METHODS)
     a, v, kind = _prepare_1d(a, v)
     return _core(a, v, kind, mode, method)
 
@@ -856,16 +1036,24 @@ def overlap_save(a: ArrayLike, v: ArrayLike, block_size: int | None = None) -> n
 
 
 def choose_method(a: ArrayLike, v: ArrayLike,
-                  mode: Literal["full", "same", "valid"] = "full") -> Literal["direct", "fft"]:
-    """The method, 'direct' or 'fft', that ``convolve(a, v, mode, method='auto')`` uses.
+                  mode: Literal["full", "same", "valid"] = "full") -> Literal["direct", "fft", "overlap-add"]:
+    """The method, 'direct', 'fft' or 'overlap-add', that ``convolve(a, v, mode, method='auto')`` uses.
 
-    It compares two modelled costs (seconds), measured on the course machine:
+    It compares three modelled costs (seconds), measured on the course machine
+    by ``bench/bench_convolve.py --calibrate``, and takes the smallest (a tie
+    goes to the earlier in this list):
 
     .. math::  t_{direct} = D_0 + D_{out} \\cdot outputs + D_{mac} \\cdot (multiply\\text{-}adds)
 
-    .. math::  t_{fft} = F_0 + F_{lin} L + F_{nlogn} L \\log_2 L
+    .. math::  t_{fft} = F_0 + F_{lin} L + F_{nlogn} L \\log_2 L + F_{nlog2n} L (\\log_2 L)^2
 
-    where L is the FFT length.
+    .. math::  t_{overlap-add} = A_0 + \\lceil M / B \\rceil \\, L_B (A_{lin} + A_{nlogn} \\log_2 L_B)
+
+    where L is the FFT length of the whole convolution, B the block size of
+    overlap-add (new samples per block, from ``convbook._blocks.best_block``;
+    M the longer input's length) and ``L_B = B + N - 1`` its FFT length.
+    numpy's kernel has two sets of direct constants (kernels of at most 11
+    samples, and longer ones), and every number type its own.
 
     Parameters
     ----------
@@ -888,9 +1076,12 @@ def choose_method(a: ArrayLike, v: ArrayLike,
     -----
     Like ``scipy.signal.choose_conv_method``.  Floating inputs with an inf or
     nan always get 'direct' (the FFT would spread them everywhere).  For
-    integers the FFT cost includes the exact route (float FFT or limbs, see
-    :func:`convolve`), and the direct cost accounts for Python-int arithmetic
-    when the result does not fit in int64.
+    integers the FFT costs include the exact route (float FFT or limbs, see
+    :func:`convolve`): 'overlap-add' is considered when one float FFT per
+    block is proved exact, and the direct cost accounts for Python-int
+    arithmetic when the result does not fit in int64.  'overlap-add' is
+    weighed only for kernels of 2 samples or more and at most a quarter of the
+    other input's length (the range its constants are fitted on).
 
     Examples
     --------
@@ -898,8 +1089,10 @@ def choose_method(a: ArrayLike, v: ArrayLike,
     >>> choose_method([1.0, 2.0, 3.0], [1.0, 1.0])
     'direct'
     >>> import numpy as np
-    >>> choose_method(np.ones(100_000), np.ones(10_000))
+    >>> choose_method(np.ones(20_000), np.ones(10_000))
     'fft'
+    >>> choose_method(np.ones(1_000_000), np.ones(1_000))
+    'overlap-add'
     """
     check_choice("mode", mode, _MODES)
     a, v, kind = _prepare_1d(a, v)
