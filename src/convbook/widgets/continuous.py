@@ -11,6 +11,7 @@ build an explorer are tagged ``skip-execution`` and run in JupyterLab only.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,9 @@ import numpy as np
 from convbook import plotting
 from convbook.plotting._style import _check_callable, _check_positive, _check_range, _check_real
 
-from ._common import _check_bool, _check_options, _ipywidgets, _png_output
+from convbook.plotting.continuous.rolling_up import _RollingUp
+
+from ._common import _check_bool, _check_options, _ipywidgets, _LiveFigure, _png_bytes_output, _Redraw
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -54,7 +57,9 @@ def rolling_up_explorer(f: Callable[[np.ndarray], np.ndarray], g: Callable[[np.n
         The slider's step (default: ``t_range`` split into 100 steps).
     continuous_update : bool, optional
         Redraw while the slider is dragged (True) or when it is released
-        (False, the default: each redraw takes a fraction of a second).
+        (False, the default).  Either way a step redraws only what moves on a
+        figure built once, and a burst of changes in a kernel is coalesced
+        into at most two redraws ending on the latest value.
     **figure_kwargs
         Passed on to :func:`convbook.plotting.rolling_up_figure`:
         ``x_range``, ``y_range``, ``t_range`` (of the curve), ``conv``,
@@ -113,9 +118,16 @@ def rolling_up_explorer(f: Callable[[np.ndarray], np.ndarray], g: Callable[[np.n
                    {"x_range", "y_range", "t_range", "conv", "n", "figsize", "dpi", "cmap"})
     figure_kwargs.setdefault("t_range", (low, high))
 
+    options = {name: p.default for name, p in inspect.signature(plotting.rolling_up_figure).parameters.items()
+               if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    options.update(figure_kwargs)
+    # one picture for the explorer's life: a step moves its line and curves, then encodes one PNG
+    live_picture = _RollingUp(f, g, **options)
+    live = _LiveFigure(live_picture.fig, live_picture.moving)   # laid out before any t: the same for every t
+
     def picture(value):
-        fig = plotting.rolling_up_figure(f, g, value, **figure_kwargs)
-        return _png_output(fig, f"rolling-up picture at t = {value:g}")
+        live_picture.update(value)
+        return _png_bytes_output(live.png(), f"rolling-up picture at t = {value:g}")
 
     first = picture(t)  # draw once before building widgets: bad options raise here
     slider = widgets.FloatSlider(value=t, min=low, max=high, step=step, description="t",
@@ -123,8 +135,11 @@ def rolling_up_explorer(f: Callable[[np.ndarray], np.ndarray], g: Callable[[np.n
     output = widgets.Output()
     output.outputs = (first,)
 
-    def redraw(change):
-        output.outputs = (picture(change["new"]),)
+    def draw():
+        output.outputs = (picture(slider.value),)
 
+    redraw = _Redraw(draw)
     slider.observe(redraw, names="value")
-    return widgets.VBox([slider, output])
+    box = widgets.VBox([slider, output])
+    box._redraw = redraw
+    return box

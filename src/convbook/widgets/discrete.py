@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from convbook import discrete
 from convbook._validation import check_choice, check_int, describe
 from convbook.plotting import discrete as pd
-from convbook.plotting.discrete._common import _MAX_SAMPLES, _floats, _fmt, _sequence
+from convbook.plotting.discrete.modes import _Sliding
+from convbook.plotting.discrete._common import _MAX_SAMPLES, _fmt, _sequence
 
-from ._common import _check_bool, _check_options, _ipywidgets, _png_output
+from ._common import _check_bool, _check_options, _ipywidgets, _LiveFigure, _png_bytes_output, _Redraw
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -187,19 +187,26 @@ def discrete_explorer(signal: ArrayLike, kernel: ArrayLike, mode: Literal["full"
     position = check_int("position", position, minimum=0)
     _check_bool("continuous_update", continuous_update)
     _check_options("discrete_explorer", figure_kwargs, _FIGURE_OPTIONS)
-    state = {"signal": signal, "kernel": kernel, "busy": False}
+    state = {"signal": signal, "kernel": kernel, "busy": False, "pictures": {}}
+    options = {"figsize": (8.0, 6.6), "dpi": 80, **figure_kwargs}   # sliding_kernel_figure's defaults
 
     def length(mode_value):
         return pd.mode_window(state["signal"].size, state["kernel"].size, mode_value)[1]
 
+    def live_picture(mode_value):
+        """The picture of ``mode_value`` for the current sequences, built once (one per mode)."""
+        if mode_value not in state["pictures"]:
+            sliding = _Sliding(state["signal"], state["kernel"], mode_value,
+                                        options["figsize"], options["dpi"])
+            state["pictures"][mode_value] = (sliding, _LiveFigure(sliding.fig, lambda: sliding.moving))
+        return state["pictures"][mode_value]
+
     def picture(mode_value, pos):
-        fig = pd.sliding_kernel_figure(state["signal"], state["kernel"], pos, mode_value,
-                                       **figure_kwargs)
-        start = pd.mode_window(state["signal"].size, state["kernel"].size, mode_value)[0]
-        value = _floats(discrete.convolve(state["signal"], state["kernel"], mode_value))[pos]
-        text = (f"sliding kernel, mode='{mode_value}', position {pos} (n = {start + pos}): "
+        sliding, live = live_picture(mode_value)
+        value = sliding.update(pos)
+        text = (f"sliding kernel, mode='{mode_value}', position {pos} (n = {sliding.start + pos}): "
                 f"y[n] = {_fmt(value)}")
-        return _png_output(fig, text)
+        return _png_bytes_output(live.png(), text)
 
     first = picture(mode, position)      # draws once: a bad position or option raises here
     signal_box = widgets.Text(value=_as_text(signal), description="signal",
@@ -213,8 +220,10 @@ def discrete_explorer(signal: ArrayLike, kernel: ArrayLike, mode: Literal["full"
     output = widgets.Output()
     output.outputs = (first,)
 
-    def redraw():
+    def draw():
         output.outputs = (picture(mode_box.value, slider.value),)
+
+    redraw = _Redraw(draw)
 
     def reset_range():
         """Fit the slider to the current mode and sequences without redrawing twice."""
@@ -243,6 +252,7 @@ def discrete_explorer(signal: ArrayLike, kernel: ArrayLike, mode: Literal["full"
                 message.value = f"<span style='color:#b00020'>{_escape(str(exc))}</span>"
                 return
             message.value = ""
+            state["pictures"] = {}          # new sequences: new pictures
             reset_range()
         return handler
 
@@ -250,8 +260,10 @@ def discrete_explorer(signal: ArrayLike, kernel: ArrayLike, mode: Literal["full"
     mode_box.observe(on_mode, names="value")
     signal_box.observe(on_text("signal", signal_box), names="value")
     kernel_box.observe(on_text("kernel", kernel_box), names="value")
-    return widgets.VBox([widgets.HBox([signal_box, kernel_box]), widgets.HBox([mode_box, slider]),
-                         message, output])
+    explorer = widgets.VBox([widgets.HBox([signal_box, kernel_box]), widgets.HBox([mode_box, slider]),
+                             message, output])
+    explorer._redraw = redraw
+    return explorer
 
 
 def _escape(text: str) -> str:

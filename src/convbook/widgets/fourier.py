@@ -31,7 +31,10 @@ from convbook._validation import check_int
 from convbook.plotting import fourier as pf
 from convbook.plotting.fourier._common import _MAX_WRAP_LEN, _real_vector
 
-from ._common import _check_bool, _check_options, _ipywidgets, _png_output
+from convbook.plotting.fourier.cooley_tukey import _Butterfly
+from convbook.plotting.fourier.linear_by_fft import _LiveWraparound
+
+from ._common import _check_bool, _check_options, _ipywidgets, _LiveFigure, _png_bytes_output, _Redraw
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -104,17 +107,24 @@ def butterfly_explorer(x: ArrayLike = (1, 2, 3, 4, 0, 0, 0, 0), *, step: int = 0
     total = len(trace.steps)
     step = check_int("step", step, minimum=0)
 
+    live_picture = _Butterfly(x, **figure_kwargs)      # validates x and the options
+    live_picture.update(step)                          # ... and the starting step
+    live = _LiveFigure(live_picture.fig, live_picture.moving)
+
     def picture(t):
-        fig = pf.butterfly_figure(x, step=t, **figure_kwargs)
-        return _png_output(fig, f"butterfly diagram after {t} of {total} butterflies")
+        live_picture.update(t)
+        return _png_bytes_output(live.png(), f"butterfly diagram after {t} of {total} butterflies")
 
     first = picture(step)  # validates x, step and the options before any widget is built
     slider = widgets.IntSlider(value=step, min=0, max=total, step=1, description="butterflies",
                                continuous_update=continuous_update)
     output = widgets.Output()
     output.outputs = (first,)
-    slider.observe(lambda change: setattr(output, "outputs", (picture(change["new"]),)), names="value")
-    return widgets.VBox([slider, output])
+    redraw = _Redraw(lambda: setattr(output, "outputs", (picture(slider.value),)))
+    slider.observe(redraw, names="value")
+    explorer = widgets.VBox([slider, output])
+    explorer._redraw = redraw
+    return explorer
 
 
 def wraparound_explorer(a: ArrayLike, v: ArrayLike, *, n: int | None = None, continuous_update: bool = False,
@@ -183,15 +193,23 @@ def wraparound_explorer(a: ArrayLike, v: ArrayLike, *, n: int | None = None, con
     if not low <= n <= high:
         raise ValueError(f"n must be an integer between max(len(a), len(v)) = {low} and {high}, got {n}.")
 
+    options = {"figsize": (8.0, 5.0), "dpi": 80, **figure_kwargs}      # wraparound_figure's defaults
+    live_picture = _LiveWraparound(a_arr, v_arr, options["figsize"], options["dpi"], high)
+    live_picture.update(n)
+    live = _LiveFigure(live_picture.fig, live_picture.moving)
+
     def picture(length):
-        fig = pf.wraparound_figure(a_arr, v_arr, length, **figure_kwargs)
-        return _png_output(
-            fig, f"circular convolution of length {length}: {max(0, K - length)} outputs corrupted")
+        live_picture.update(length)
+        return _png_bytes_output(
+            live.png(), f"circular convolution of length {length}: {max(0, K - length)} outputs corrupted")
 
     first = picture(n)
     slider = widgets.IntSlider(value=n, min=low, max=high, step=1, description="L",
                                continuous_update=continuous_update)
     output = widgets.Output()
     output.outputs = (first,)
-    slider.observe(lambda change: setattr(output, "outputs", (picture(change["new"]),)), names="value")
-    return widgets.VBox([slider, output])
+    redraw = _Redraw(lambda: setattr(output, "outputs", (picture(slider.value),)))
+    slider.observe(redraw, names="value")
+    explorer = widgets.VBox([slider, output])
+    explorer._redraw = redraw
+    return explorer

@@ -19,10 +19,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from convbook._validation import check_int
-from convbook.plotting import polynomial as pp
-from convbook.plotting.polynomial.long_multiplication import _long_multiplication_plan
+from convbook.plotting.polynomial.long_multiplication import _LiveLongMultiplication, _long_multiplication_plan
 
-from ._common import _ipywidgets, _png_output
+from ._common import _ipywidgets, _LiveFigure, _png_bytes_output, _Redraw
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -115,9 +114,21 @@ def long_multiplication_explorer(x: int = 42, y: int = 137, *, base: int = 10, s
     if step > last:
         raise ValueError(f"step must be an integer from 0 to {last} for x={x}, y={y}, got {step}.")
 
+    pictures = {}
+
+    def live_picture(xv, yv, bv):
+        """The picture of ``xv × yv`` in base ``bv``, built (and laid out at step 0) once."""
+        key = (int(xv), int(yv), int(bv))
+        if key not in pictures:
+            pictures.clear()                     # one product at a time
+            made = _LiveLongMultiplication(xv, yv, bv, figsize=figsize, dpi=dpi)
+            pictures[key] = (made, _LiveFigure(made.fig, made.moving))
+        return pictures[key]
+
     def picture(xv, yv, bv, s, last_step):
-        fig = pp.long_multiplication_figure(xv, yv, s, base=bv, figsize=figsize, dpi=dpi)
-        return _png_output(fig, f"{xv} × {yv} in base {bv}, step {s} of {last_step}")
+        made, live = live_picture(xv, yv, bv)
+        made.update(s)
+        return _png_bytes_output(live.png(), f"{xv} × {yv} in base {bv}, step {s} of {last_step}")
 
     first = picture(x, y, base, step, last)
     x_box = widgets.IntText(value=int(x), description="x")
@@ -127,25 +138,35 @@ def long_multiplication_explorer(x: int = 42, y: int = 137, *, base: int = 10, s
                                continuous_update=False)
     output = widgets.Output()
     output.outputs = (first,)
+    state = {"busy": False}
 
     def error_output(exc):
         return {"output_type": "stream", "name": "stderr",
                 "text": f"{type(exc).__name__}: {exc}\n"}
 
-    def redraw(change=None):
+    def draw():
         try:
             new_last = steps_of(x_box.value, y_box.value, base_box.value)
         except (TypeError, ValueError) as exc:
             output.outputs = (error_output(exc),)
             return
         if slider.max != new_last:
-            slider.unobserve(redraw, names="value")
-            slider.value = min(slider.value, new_last)
-            slider.max = new_last
-            slider.observe(redraw, names="value")
-        output.outputs = (picture(x_box.value, y_box.value, base_box.value, slider.value,
-                                  new_last),)
+            state["busy"] = True                 # fitting the slider's range redraws nothing
+            try:
+                slider.value = min(slider.value, new_last)
+                slider.max = new_last
+            finally:
+                state["busy"] = False
+        output.outputs = (picture(x_box.value, y_box.value, base_box.value, slider.value, new_last),)
+
+    redraw = _Redraw(draw)
+
+    def on_change(change):
+        if not state["busy"]:
+            redraw()
 
     for control in (x_box, y_box, base_box, slider):
-        control.observe(redraw, names="value")
-    return widgets.VBox([widgets.HBox([x_box, y_box, base_box]), slider, output])
+        control.observe(on_change, names="value")
+    explorer = widgets.VBox([widgets.HBox([x_box, y_box, base_box]), slider, output])
+    explorer._redraw = redraw
+    return explorer

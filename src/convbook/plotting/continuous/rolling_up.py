@@ -131,6 +131,11 @@ class _RollingUp:
 
         self.fills = []
 
+    def moving(self):
+        """The artists that :meth:`update` changes (the shaded areas are made anew each time)."""
+        return [self.line_xy, self.u_on_line, self.v_text, self.g_flipped, self.product,
+                self.t_mark, self.v_dot, *self.fills]
+
     def freeze(self):
         """Pre-render everything that no frame changes into one background image.
 
@@ -141,8 +146,7 @@ class _RollingUp:
         """
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-        moving = [self.line_xy, self.u_on_line, self.v_text, self.g_flipped, self.product,
-                  self.t_mark, self.v_dot, *self.fills]
+        moving = self.moving()
         canvas = FigureCanvasAgg(self.fig)
         canvas.draw()                                  # lay the axes out once...
         self.fig.set_layout_engine("none")             # ...and keep them there

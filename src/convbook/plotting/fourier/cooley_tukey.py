@@ -225,6 +225,105 @@ def _draw_butterflies(ax, n: int, trace: ButterflyTrace | None, step: int, x_giv
     return active
 
 
+class _Butterfly:
+    """The butterfly diagram with values, built once; ``update(step)`` recolours it in place.
+
+    The same picture as :func:`butterfly_figure` with ``x`` and ``step``
+    (``_draw_butterflies`` with values and a highlight), for a live explorer:
+    every artist is made once, and a step only changes colours, widths,
+    z-orders, the values written by the nodes and the title.  ``moving()``
+    lists the artists a step may change (the labels of the wires and the
+    stages never change).
+    """
+
+    def __init__(self, x, figsize=None, dpi=80):
+        n, trace = _butterfly_input(x, 8)
+        self.n, self.trace = n, trace
+        self.total = len(trace.steps)
+        if figsize is None:
+            figsize = (9.0, 0.6 * n + 1.3)
+        self.fig = _new_figure(_check_figsize(figsize), _check_positive("dpi", dpi))
+        ax = self.ax = self.fig.subplots()
+        stages = n.bit_length() - 1
+        gap = 3.2
+        col_x = [gap * s for s in range(stages + 1)]
+        row_y = lambda r: n - 1 - r  # noqa: E731  (row 0 at the top)
+        self.wires, self.twiddles, self.minus = [], [], []
+        for st in trace.steps:
+            s, top, bottom = st.stage, st.top, st.bottom
+            x0, x1 = col_x[s - 1], col_x[s]
+            self.wires.append([ax.plot([x0, x1], [row_y(r0), row_y(r1)], color=WIRE_COLOR, lw=0.9, zorder=2,
+                                       solid_capstyle="round")[0]
+                               for r0, r1 in ((top, top), (bottom, top), (top, bottom), (bottom, bottom))])
+            tx = x0 + 0.16 * (x1 - x0)
+            self.twiddles.append(ax.text(tx, row_y(bottom) + 0.16, f"$\\omega_{{{st.size}}}^{{{st.k}}}$",
+                                         fontsize=9.5, color="0.25", ha="left", va="bottom", zorder=5))
+            self.minus.append(ax.text(x1 - 0.12 * (x1 - x0), row_y(bottom) - 0.12, "$-$", fontsize=9,
+                                      color="0.25", ha="center", va="top", zorder=5))
+        self.nodes, self.values = {}, {}
+        for s in range(stages + 1):
+            for r in range(n):
+                (self.nodes[s, r],) = ax.plot(col_x[s], row_y(r), "o", ms=6, zorder=6, color="white",
+                                              markeredgecolor="k", gid=f"node {s} {r}")
+                self.values[s, r] = ax.text(col_x[s], row_y(r) + 0.2, "", fontsize=8.5, ha="center",
+                                            va="bottom", zorder=7,
+                                            bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none",
+                                                      alpha=0.85))
+        for r in range(n):
+            ax.text(col_x[0] - 0.25, row_y(r), f"$x_{{{trace.order[r]}}}$", ha="right", va="center", fontsize=10)
+            ax.text(col_x[-1] + 0.25, row_y(r), f"$X_{{{r}}}$", ha="left", va="center", fontsize=10)
+        for s in range(stages + 1):
+            label = "input\n(bit-reversed)" if s == 0 else f"stage {s}\nDFTs of length {2 ** s}"
+            ax.text(col_x[s], n - 0.35, label, ha="center", va="bottom", fontsize=8.5)
+        ax.set_xlim(col_x[0] - 1.0, col_x[-1] + 1.0)
+        ax.set_ylim(-0.7, n + 0.45)
+        ax.set_axis_off()
+        self.title = ax.set_title(_butterfly_title(n, trace, self.total, None), fontsize=10)
+
+    def moving(self):
+        """The artists that :meth:`update` may change."""
+        return [*(line for four in self.wires for line in four), *self.twiddles, *self.minus,
+                *self.nodes.values(), *self.values.values(), self.title]
+
+    def update(self, step):
+        """Show the state after ``step`` butterflies, the last one in red; returns that butterfly (or None)."""
+        n, trace = self.n, self.trace
+        step = check_int("step", step, minimum=0)
+        if step > self.total:
+            raise ValueError(f"step must be an integer between 0 and {self.total} for n = {n}, got {step}.")
+        stages = n.bit_length() - 1
+        known = np.zeros((stages + 1, n), dtype=bool)
+        known[0] = True
+        values = np.full((stages + 1, n), np.nan, dtype=complex)
+        values[0] = trace.start
+        active = None
+        for i, st in enumerate(trace.steps[:step]):
+            known[st.stage, [st.top, st.bottom]] = True
+            values[st.stage, st.top] = st.values[st.top]
+            values[st.stage, st.bottom] = st.values[st.bottom]
+            active = st if i == step - 1 else active
+        for st, four, twiddle, minus in zip(trace.steps, self.wires, self.twiddles, self.minus):
+            done = known[st.stage, st.top]
+            is_active = active is not None and (st.stage, st.top) == (active.stage, active.top)
+            color = ACTIVE_COLOR if is_active else (DONE_COLOR if done else WIRE_COLOR)
+            for line in four:
+                line.set_color(color)
+                line.set_linewidth(2.4 if is_active else (1.2 if done else 0.9))
+                line.set_zorder(4 if is_active else 2)
+                line.set_gid("active" if is_active else None)
+            twiddle.set_color(color if is_active else "0.25")
+            minus.set_color(color if is_active else "0.25")
+        for (s, r), node in self.nodes.items():
+            filled = known[s, r]
+            node.set_color(ACTIVE_COLOR if active is not None and s == active.stage and
+                           r in (active.top, active.bottom) else ("k" if filled else "white"))
+            text = self.values[s, r]
+            text.set_text(_fmt_complex(values[s, r]) if filled else "")
+            text.set_visible(bool(filled))
+        self.title.set_text(_butterfly_title(n, trace, step, active))
+        return active
+
+
 class _NetStep(NamedTuple):
     stage: int
     top: int

@@ -124,6 +124,121 @@ class _Wraparound:
         return circ
 
 
+class _LiveWraparound(_Wraparound):
+    """The wrap-around picture built once for every length up to ``xmax``; ``update(N)`` moves it.
+
+    The same panels as :class:`_Wraparound` (which clears and redraws its
+    axes for each length, as the static animation does), for a live
+    explorer: every bar, line, label and both legends are made once, on an
+    x-axis fixed to ``xmax``; a step changes bar colours, heights and
+    visibility, moves the markers of the length and the arrow, and rewrites
+    the title.  ``moving()`` lists what a step may change.
+    """
+
+    def __init__(self, a, v, figsize, dpi, xmax):
+        super().__init__(a, v, figsize, dpi)
+        K, full, top, bottom = self.K, self.full, self.top, self.bottom
+        self.xmax = xmax = self.check_length(xmax)
+        idx = np.arange(K)
+        self.linear = top.bar(idx, full, color=HEAD_COLOR, width=0.8, gid="linear")
+        top.axhline(0, color="0.6", lw=0.8)
+        self.tail_span = top.axvspan(0, 1, color=TAIL_COLOR, alpha=0.12, lw=0)
+        self.tail_text = top.text(0, self.ylim_top[1] * 0.93, "tail: outputs $\\geq L$",
+                                  ha="center", va="top", color=TAIL_COLOR, fontsize=9)
+        self.top_line = top.axvline(0, color="0.3", ls="--", lw=1)
+        top.set_ylim(*self.ylim_top)
+        top.set_title(f"linear convolution $a * v$: {K} outputs")
+
+        slots = np.arange(xmax)
+        self.head = bottom.bar(slots, np.zeros(xmax), color=HEAD_COLOR, width=0.8, gid="head",
+                               label="linear output $y_k$")
+        self.wrapped = bottom.bar(slots, np.zeros(xmax), color=TAIL_COLOR, width=0.8, gid="wrapped",
+                                  label="wrapped tail $y_{k+L}$")
+        (self.circ_dots,) = bottom.plot([], [], "o", color="k", ms=3.5, gid="circular",
+                                        label="circular (by FFT)")
+        self.ghost = bottom.bar(idx, full, color=TAIL_COLOR, alpha=0.3, width=0.8, hatch="//",
+                                edgecolor=TAIL_COLOR, lw=0, gid="tail ghost")
+        self.y_arrow = self.ylim_bottom[1] * 0.6
+        self.arrow = bottom.annotate("", xy=(0, self.y_arrow), xytext=(1, self.y_arrow),
+                                     arrowprops=dict(arrowstyle="->", color=TAIL_COLOR, lw=1.5,
+                                                     connectionstyle="arc3,rad=-0.08"))
+        self.arrow_text = bottom.text(0, self.y_arrow, "", color=TAIL_COLOR, ha="center", va="bottom",
+                                      fontsize=9)
+        bottom.axhline(0, color="0.6", lw=0.8)
+        self.bottom_line = bottom.axvline(0, color="0.3", ls="--", lw=1)
+        self.wrong_span = bottom.axvspan(-0.5, 0.5, color=WRONG_COLOR, alpha=0.08, lw=0)
+        bottom.set_ylim(*self.ylim_bottom)
+        self.bottom_title = bottom.set_title(" ")
+        bottom.set_xlabel("output index $k$")
+        from matplotlib.legend import Legend
+
+        legends = []
+        for handles in ((self.circ_dots, self.head, self.wrapped), (self.circ_dots, self.head)):
+            legend = Legend(bottom, handles, [h.get_label() for h in handles], loc="upper right",
+                            fontsize="small", ncols=3, frameon=False)
+            bottom.add_artist(legend)
+            legends.append(legend)
+        self.legends = legends
+        bottom.set_xlim(-0.8, max(K, xmax) - 0.2)
+
+    def moving(self):
+        """The artists that :meth:`update` may change."""
+        return [*self.linear, self.tail_span, self.tail_text, self.top_line, *self.head, *self.wrapped,
+                self.circ_dots, *self.ghost, self.arrow, self.arrow_text, self.bottom_line,
+                self.wrong_span, self.bottom_title, *self.legends]
+
+    def update(self, N):
+        N = self.check_length(N)
+        if N > self.xmax:
+            raise ValueError(f"n must be at most {self.xmax} in this picture, got {N}.")
+        K, full = self.K, self.full
+        circ = np.fft.irfft(np.fft.rfft(self.a, N) * np.fft.rfft(self.v, N), N)
+        self.circular = circ
+        wrapped = np.zeros(N)
+        tail = full[N:]
+        wrapped[: tail.shape[0]] += tail
+        head = np.zeros(N)
+        head[: min(N, K)] = full[: min(N, K)]
+        n_wrong = max(0, K - N)
+
+        for i, bar in enumerate(self.linear):
+            bar.set_facecolor(TAIL_COLOR if i >= N else HEAD_COLOR)
+        self.tail_span.set_visible(N < K)
+        self.tail_span.set_x(N - 0.5)
+        self.tail_span.set_width(K - N)
+        self.tail_text.set_visible(N < K)
+        self.tail_text.set_x((N + K - 1) / 2)
+        self.top_line.set_xdata([N - 0.5, N - 0.5])
+
+        for i, (h, w) in enumerate(zip(self.head, self.wrapped)):
+            inside = i < N
+            h.set_visible(inside)
+            w.set_visible(inside and n_wrong > 0)
+            if inside:
+                h.set_height(head[i])
+                w.set_y(head[i])
+                w.set_height(wrapped[i])
+        self.circ_dots.set_data(np.arange(N), circ)
+        for i, bar in enumerate(self.ghost):
+            bar.set_visible(N <= i < K)
+        self.arrow.set_visible(n_wrong > 0)
+        self.arrow_text.set_visible(n_wrong > 0)
+        if n_wrong:
+            self.arrow.xy = ((n_wrong - 1) / 2, self.y_arrow)
+            self.arrow.set_position(((N + K - 1) / 2, self.y_arrow))
+            self.arrow_text.set_x((N + K - 1) / 2)
+            self.arrow_text.set_text(f"index $k \\to k - {N}$")
+        self.bottom_line.set_xdata([N - 0.5, N - 0.5])
+        self.wrong_span.set_visible(n_wrong > 0)
+        self.wrong_span.set_width(n_wrong)
+        state = (f"{n_wrong} output{'s' if n_wrong != 1 else ''} corrupted"
+                 if n_wrong else "no wrap-around: equal to the linear convolution")
+        self.bottom_title.set_text(f"circular convolution of length $L = {N}$: {state}")
+        self.legends[0].set_visible(n_wrong > 0)
+        self.legends[1].set_visible(n_wrong == 0)
+        return circ
+
+
 def wraparound_figure(a: ArrayLike, v: ArrayLike, n: int, *, figsize: tuple[float, float] = (8.0, 5.0),
                       dpi: float = 80) -> Figure:
     r"""Linear convolution against a circular convolution of length n: the wrap-around error.

@@ -257,6 +257,62 @@ class _LongMultiplication:
         return self.carry.update(step)
 
 
+class _LiveLongMultiplication(_LongMultiplication):
+    """The long-multiplication picture for a live explorer: the grid is built once, then recoloured.
+
+    :meth:`_LongMultiplication.update` clears the grid and draws it again (the
+    static animation's frames); here every cell, product, diagonal and sum is
+    made once and a step only changes colours, sizes and visibility, as
+    :func:`multiplication_grid_figure` would draw them with that highlight.
+    The carry table is redrawn as before (it is small).  The picture is laid
+    out at step 0 whatever step comes first, so every step looks the same
+    whichever way it was reached.  ``moving()`` lists what a step may change.
+    """
+
+    def __init__(self, x, y, base, *, figsize, dpi):
+        super().__init__(x, y, base, figsize=figsize, dpi=dpi)
+        ax = self.ax_grid
+        multiplication_grid_figure(self.a, self.b, highlight=None, ax=ax, a_name="x", b_name="y",
+                                   title="digit products; anti-diagonal sums $c_k$")
+        na, nb = len(self.a), len(self.b)
+        self.cell_k = [i + j for i in range(na) for j in range(nb)]
+        self.cells = list(ax.patches)
+        self.products = [t for t in ax.texts if str(t.get_gid()).startswith("cell ")]
+        self.diagonals = [line for line in ax.lines if str(line.get_gid()).startswith("diagonal ")]
+        self.sums = [t for t in ax.texts if str(t.get_gid()).startswith("sum ")]
+        self.update(0)
+
+    def moving(self):
+        """The artists that :meth:`update` may change (the carry table's are made anew each step)."""
+        carry = self.carry.ax
+        return [*self.cells, *self.products, *self.diagonals, *self.sums,
+                *carry.patches, *carry.texts, *carry.lines, carry.title]
+
+    def update(self, step):
+        position = step - 1
+        highlight = position if 0 <= position < len(self.conv) else None
+        for rect, text, k in zip(self.cells, self.products, self.cell_k):
+            if highlight is None:
+                rect.set_facecolor(_DIAGONAL_COLORS[k % len(_DIAGONAL_COLORS)])
+            else:
+                rect.set_facecolor("#ffd1d1" if k == highlight else "#f2f2f2")
+            strong = highlight is None or k == highlight
+            text.set_fontsize("large" if strong else "medium")
+            text.set_color("black" if strong else "0.6")
+        for k, (line, total) in enumerate(zip(self.diagonals, self.sums)):
+            hot = highlight == k
+            line.set_visible(highlight is None or hot)
+            line.set_color(LINE_COLOR if hot else "0.35")
+            line.set_linewidth(2 if hot else 1)
+            line.set_linestyle("-" if hot else "--")
+            total.set_color(LINE_COLOR if hot else (V_COLOR if highlight is None else "0.55"))
+            total.set_fontweight("bold" if hot else "normal")
+        self.carry.title = f"carrying: {self.x} × {self.y} = {self.x * self.y}"
+        if self.base != 10:
+            self.carry.title = f"carrying in base {self.base}"
+        return self.carry.update(step)
+
+
 def long_multiplication_figure(x: int, y: int, step: int | None = None, *, base: int = 10,
                                figsize: tuple[float, float] = (11.0, 4.4), dpi: float = 80) -> Figure:
     """Long multiplication of two integers: the digit grid and the carries, at one step.
