@@ -122,12 +122,13 @@ def _verdict(P, filename, name):
 
 
 def _refuse(S, frame, dotted):
-    methodtype, settrace, error, message, rearm_local, rearm_global, audit = S[9:15] + S[17:18]
+    methodtype, settrace, error, message, rearm_local, rearm_global, audit, getframe = S[9:15] + S[17:18] + S[19:20]
     # When a profile function raises, CPython drops it, and says so as a "sys.setprofile" audit event: the
-    # hook lets that one through because this function (and only this one) says first that it is refusing.
+    # hook lets that one through because this function, called by the profile function, says first that
+    # it is refusing (the hook checks both callers, and that S is the sealed state itself).
     audit("coursekit.recheck.refusing")
     marked = []
-    f = frame
+    f = getframe(1)  # the real stack, whatever ``frame`` a caller passed
     while f is not None:  # every frame of the stack: the first trace event in any of them re-arms
         marked.append((f, f.f_trace, f.f_trace_opcodes))
         f = f.f_back
@@ -161,19 +162,25 @@ def _rearm_global(P, frame, event, arg):
 
 def _hook(H, event, args):
     """The audit hook: refuses what only an attack on the guard needs (raising aborts the operation)."""
-    denied, getframe, sealed, pristine, strtype, bytestype, proc, error, importerror, typeof, refusing = H
+    denied, getframe, sealed, pristine, strtype, bytestype, proc, error, importerror, typeof, refusing, state = H
     if event == "object.__getattr__" or event == "sys._getframe":
         return  # the commonest events (the profile function reads frame.f_code), and this hook's own
     if event == "coursekit.recheck.refusing" or event == "coursekit.recheck.rearmed":  # see _refuse
-        if getframe(1).f_code is sealed[0 if event == "coursekit.recheck.refusing" else 1]:
-            refusing[0] = event == "coursekit.recheck.refusing"
+        caller = getframe(1)
+        if event == "coursekit.recheck.rearmed":
+            if caller.f_code is sealed[1] and caller.f_locals.get("S") is state:
+                refusing[0] = False
+        elif caller.f_code is sealed[0] and caller.f_locals.get("S") is state and \
+                caller.f_back is not None and caller.f_back.f_code is sealed[2]:
+            refusing[0] = True
         return
     if event in denied:
         raise error(f"{event} is not allowed while the re-check runs")
     if event == "sys.setprofile" or event == "sys.settrace":
-        code = getframe(1).f_code
-        for c in sealed:
-            if code is c:
+        caller = getframe(1)
+        code = caller.f_code
+        for c in sealed[:2]:
+            if code is c and caller.f_locals.get("S") is state:  # the sealed code, with the sealed state
                 return
         if event == "sys.setprofile" and refusing[0]:
             refusing[0] = False  # CPython dropping the profile function that has just refused a call
@@ -223,7 +230,7 @@ def seal(blocked) -> tuple:
     del verdict.__wrapped__  # the cache and its function are then reachable from C only
     return (types.MappingProxyType(codes), types.MappingProxyType(cfunc_ids), verdict, id, _refuse, _rearm,
             type, prefixes, str, types.MethodType, sys.settrace, RuntimeError, MESSAGE, _rearm_local,
-            _rearm_global, sys.setprofile, _profile, sys.audit, {})
+            _rearm_global, sys.setprofile, _profile, sys.audit, {}, sys._getframe)
 
 
 def _replace_c_functions(cfuncs) -> None:
@@ -330,7 +337,7 @@ def arm(S) -> None:
     resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))  # no thread and no process from here on
     _quiet_the_interpreter()
     sys.setprofile(types.MethodType(_profile, S))
-    sealed = (_refuse.__code__, _rearm.__code__)
+    sealed = (_refuse.__code__, _rearm.__code__, _profile.__code__)
     pristine = frozenset(name for name, module in sys.modules.items() if module is not None)
     sys.addaudithook(types.MethodType(_hook, (_DENIED_EVENTS, sys._getframe, sealed, pristine, str, bytes,
-                                              _PROC_DENIED, RuntimeError, ImportError, type, [False])))
+                                              _PROC_DENIED, RuntimeError, ImportError, type, [False], S)))
