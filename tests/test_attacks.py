@@ -290,34 +290,29 @@ def test_the_bare_answers_deserve_less_than_full_marks(attacked):
         assert best and _record(attacked, student, attack.SET, attack.EXERCISE) < best
 
 
-def test_the_honest_controls_keep_full_marks_and_no_flag(attacked):
-    row = attacked["rows"][HONEST]
-    for a in SETS:
+def _full_marks_and_no_flag(attacked, student, sets) -> None:
+    """Every autograded exercise of ``sets`` at full marks, no flag (the audit's note that an answer is the
+    master's solution aside) and no re-check disagreement."""
+    row = attacked["rows"][student]
+    for a in sets:
         assert row[f"{a}/status"] == "graded", row
-        per = attacked["kernel"][(HONEST, a)]
-        for ex, (_, best) in per.items():
+        for ex, (_, best) in attacked["kernel"][(student, a)].items():
             value = row[f"{a}/{ex}"]
             if value:  # written answers wait for a human grader
                 assert float(value) == best, (a, ex, row)
-    others = [f for f in attacked["integrity"]["flags"] if f["student"] == HONEST and f["reason"] != audit.MASTER_MATCH]
-    assert not others, others
-    assert not [d for d in attacked["integrity"]["disagreements"] if d["student"] == HONEST]
+    flags = [f for f in attacked["integrity"]["flags"] if f["student"] == student and f["reason"] != audit.MASTER_MATCH]
+    assert not flags, flags
+    assert not [d for d in attacked["integrity"]["disagreements"] if d["student"] == student]
+
+
+def test_the_honest_controls_keep_full_marks_and_no_flag(attacked):
+    _full_marks_and_no_flag(attacked, HONEST, SETS)
 
 
 @pytest.mark.parametrize("name", sorted(CONTROLS))
 def test_an_honest_control_keeps_full_marks_and_no_flag(name, attacked):
-    control, student = CONTROLS[name], f"hon-{name}"
-    a = control.SET
-    row = attacked["rows"][student]
-    assert row[f"{a}/status"] == "graded", row
-    for ex, (_, best) in attacked["kernel"][(student, a)].items():
-        value = row[f"{a}/{ex}"]
-        if value:  # written answers wait for a human grader
-            assert float(value) == best, (a, ex, row)
-    # the other answer cells are the master's solutions, which the audit notes as such (as for HONEST)
-    flags = [f for f in attacked["integrity"]["flags"] if f["student"] == student and f["reason"] != audit.MASTER_MATCH]
-    assert not flags, flags
-    assert not [d for d in attacked["integrity"]["disagreements"] if d["student"] == student]
+    # the control's other answer cells are the master's solutions, as HONEST's are
+    _full_marks_and_no_flag(attacked, f"hon-{name}", [CONTROLS[name].SET])
 
 
 def test_the_rest_of_the_class_is_graded(attacked):

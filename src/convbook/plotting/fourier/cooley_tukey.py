@@ -213,6 +213,12 @@ def _draw_butterflies(ax, n: int, trace: ButterflyTrace | None, step: int, x_giv
                 ax.text(col_x[s], row_y(r) + 0.2, _fmt_complex(values[s, r]), fontsize=8.5,
                         ha="center", va="bottom", zorder=7,
                         bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.85))
+    _frame_the_network(ax, col_x, row_y, order, n, stages)
+    return active
+
+
+def _frame_the_network(ax, col_x, row_y, order, n, stages) -> None:
+    """The inputs' and outputs' names, the stage labels and the limits of a butterfly network's axes."""
     for r in range(n):
         ax.text(col_x[0] - 0.25, row_y(r), f"$x_{{{order[r]}}}$", ha="right", va="center", fontsize=10)
         ax.text(col_x[-1] + 0.25, row_y(r), f"$X_{{{r}}}$", ha="left", va="center", fontsize=10)
@@ -222,7 +228,6 @@ def _draw_butterflies(ax, n: int, trace: ButterflyTrace | None, step: int, x_giv
     ax.set_xlim(col_x[0] - 1.0, col_x[-1] + 1.0)
     ax.set_ylim(-0.7, n + 0.45)
     ax.set_axis_off()
-    return active
 
 
 class _Butterfly:
@@ -269,15 +274,7 @@ class _Butterfly:
                                             va="bottom", zorder=7,
                                             bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none",
                                                       alpha=0.85))
-        for r in range(n):
-            ax.text(col_x[0] - 0.25, row_y(r), f"$x_{{{trace.order[r]}}}$", ha="right", va="center", fontsize=10)
-            ax.text(col_x[-1] + 0.25, row_y(r), f"$X_{{{r}}}$", ha="left", va="center", fontsize=10)
-        for s in range(stages + 1):
-            label = "input\n(bit-reversed)" if s == 0 else f"stage {s}\nDFTs of length {2 ** s}"
-            ax.text(col_x[s], n - 0.35, label, ha="center", va="bottom", fontsize=8.5)
-        ax.set_xlim(col_x[0] - 1.0, col_x[-1] + 1.0)
-        ax.set_ylim(-0.7, n + 0.45)
-        ax.set_axis_off()
+        _frame_the_network(ax, col_x, row_y, trace.order, n, stages)
         self.title = ax.set_title(_butterfly_title(n, trace, self.total, None), fontsize=10)
 
     def moving(self):
