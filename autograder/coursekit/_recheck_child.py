@@ -461,7 +461,6 @@ def main(job_path: str) -> None:
         os.environ[name] = "1"  # threads and fork do not mix, and the machine is shared anyway
     os.environ.setdefault("MPLBACKEND", "Agg")
     import contextlib
-    import resource
     import signal
 
     from IPython.core.interactiveshell import InteractiveShell

@@ -65,7 +65,7 @@ import os
 import sys
 import types
 
-__all__ = ["arm", "seal"]
+__all__ = ["arm", "install_nested_forbid", "nested_forbid", "seal"]
 
 #: what the profile function says when it refuses a call
 MESSAGE = "ForbiddenFunctionError: implement this yourself; {} is not allowed in this exercise."
@@ -233,6 +233,17 @@ def seal(blocked) -> tuple:
             _rearm_global, sys.setprofile, _profile, sys.audit, {}, sys._getframe)
 
 
+def _replace_everywhere(replacements: dict, namespaces=()) -> None:
+    """Every reference to an object in ``replacements`` (``{id(original): replacement}``, the originals alive),
+    in ``namespaces`` and in every module's dictionary, becomes its replacement."""
+    for namespace in [*namespaces, *(getattr(m, "__dict__", None) for m in list(sys.modules.values()))]:
+        if isinstance(namespace, dict):
+            for key, value in list(namespace.items()):
+                replacement = replacements.get(id(value))
+                if replacement is not None:
+                    namespace[key] = replacement
+
+
 def _replace_c_functions(cfuncs) -> None:
     """Every module-dictionary reference to a forbidden C function becomes a refusing function."""
     global _KEEP
@@ -241,20 +252,12 @@ def _replace_c_functions(cfuncs) -> None:
     from convbook.grading import _blocker
 
     keep = functools.lru_cache(maxsize=None)(lambda func: None)
-    by_id = {id(func): dotted for func, dotted in cfuncs.items()}
     for func in cfuncs:
-        keep(func)  # held by the cache's C dictionary, which no Python attribute shows
+        keep(func)  # held by the cache's C dictionary, which no Python attribute shows: their ids stay theirs
     del keep.__wrapped__
     _KEEP = keep
-    blockers = {}
-    for module in list(sys.modules.values()):
-        namespace = getattr(module, "__dict__", None)
-        if not isinstance(namespace, dict):
-            continue
-        for key, value in list(namespace.items()):
-            dotted = by_id.get(id(value))
-            if dotted is not None and type(value) is types.BuiltinFunctionType:
-                namespace[key] = blockers.setdefault(dotted, _blocker(dotted))
+    blockers = {dotted: _blocker(dotted) for dotted in set(cfuncs.values())}
+    _replace_everywhere({id(func): blockers[dotted] for func, dotted in cfuncs.items()})
 
 
 def _refuser(what: str):
@@ -278,13 +281,7 @@ def _quiet_the_interpreter() -> None:
         if callable(handler):  # a Python handler, or Python's own default_int_handler for SIGINT
             signal.signal(signum, signal.SIG_IGN if signum == signal.SIGINT else signal.SIG_DFL)
     refused = _refuser("signal.signal")
-    originals = {id(_signal.signal), id(signal.signal)}
-    for module in list(sys.modules.values()):
-        namespace = getattr(module, "__dict__", None)
-        if isinstance(namespace, dict):
-            for key, value in list(namespace.items()):
-                if id(value) in originals:
-                    namespace[key] = refused
+    _replace_everywhere({id(_signal.signal): refused, id(signal.signal): refused})
 
 
 def nested_forbid(S):
@@ -322,12 +319,7 @@ def install_nested_forbid(S, namespaces) -> None:
     """Put :func:`nested_forbid` wherever ``convbook.grading.forbid`` is (the set-up's namespace included)."""
     import convbook.grading
 
-    original, replacement = convbook.grading.forbid, nested_forbid(S)
-    for namespace in [*namespaces, *(getattr(m, "__dict__", None) for m in list(sys.modules.values()))]:
-        if isinstance(namespace, dict):
-            for key, value in list(namespace.items()):
-                if value is original:
-                    namespace[key] = replacement
+    _replace_everywhere({id(convbook.grading.forbid): nested_forbid(S)}, namespaces)
 
 
 def arm(S) -> None:
