@@ -14,8 +14,9 @@ release step, which this test has just done).
 
 For every attack: its score of record (``grades.csv``) on the attacked
 exercise is no more than its answer deserves (0, or the score of the same
-answer without the trick, graded as a control); the honest controls keep
-full marks and no flag; nothing the attacks started outlives grading, and
+answer without the trick, graded as a control); the honest controls
+(``tests/honest/``: helper cells, output, vectorised code, an out-of-order
+run, every set answered by other methods) keep full marks and no flag; nothing the attacks started outlives grading, and
 ``gradebook.db``, ``integrity.json``, ``report.html`` and ``grades.csv`` do
 not change after the run.  The attack table (attack, kernel score, score of
 record, what stopped it) is printed (``-s``), and written to the path in
@@ -129,13 +130,15 @@ def attacked(tmp_path_factory):
     release = {a: nbformat.read(ag / "release" / a / f"{a}.ipynb", as_version=4) for a in SETS}
     master = {a: nbformat.read(ag / "source" / a / f"{a}.ipynb", as_version=4) for a in SETS}
 
-    def submit(student, a, replace=None, before=None):
+    def submit(student, a, replace=None, before=None, saved=None):
         d = ag / "submitted" / student / a
         d.mkdir(parents=True)
         nb = _notebook(release[a], master[a], replace)
         for gid, src in (before or {}).items():  # a cell of the student's own, just above that answer
             at = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
             nb.cells.insert(at, nbformat.v4.new_code_cell(src.strip() + "\n"))
+        if saved:  # the state the student saved it in (outputs, execution counts, metadata)
+            nb = saved(nb)
         nbformat.write(nb, d / f"{a}.ipynb")
 
     for a in SETS:
@@ -148,7 +151,10 @@ def attacked(tmp_path_factory):
         submit(student, attack.SET, {attack.CELL: attack.BARE.strip() + "\n"})
     for name, control in CONTROLS.items():
         before = {control.CELL: control.BEFORE} if getattr(control, "BEFORE", None) else None
-        submit(f"hon-{name}", control.SET, {control.CELL: control.SOURCE.strip() + "\n"}, before)
+        cells = getattr(control, "CELLS", None)
+        cells = {control.CELL: control.SOURCE} if cells is None else cells
+        submit(f"hon-{name}", control.SET, {gid: src.strip() + "\n" for gid, src in cells.items()}, before,
+               getattr(control, "NOTEBOOK", None))
 
     t0, cpu0 = time.perf_counter(), os.times()
     result = subprocess.run(coursekit(ag, "grade", "--no-release", "--jobs", "2"), cwd=top, env=env,

@@ -44,7 +44,9 @@ it.  Here each exercise's forbid is:
   inside a private cache, so ``map(kernel, ...)`` (a C function called from
   C, which no profile event shows) finds nothing to call.
 
-A refused call raises ``RuntimeError`` (a built-in type: its constructor is
+An exercise that forbids nothing gets no profile function (it would cost
+every call, about 4x for sympy-heavy answers, for nothing to refuse); the
+rest of the guard is armed all the same.  A refused call raises ``RuntimeError`` (a built-in type: its constructor is
 not the submission's to change) in the student's frame, and the profile
 function is put back at the first trace event after it, as in
 ``convbook.grading``.
@@ -296,13 +298,16 @@ def nested_forbid(S):
     """
     import contextlib
 
-    own = S[18]
+    own, watching = S[18], _watches(S)
 
     @contextlib.contextmanager
     def forbid(*targets, namespace=None):
         added = []
         for target in targets:
             code = getattr(target, "__code__", None) if not isinstance(target, str) else None
+            if isinstance(code, types.CodeType) and not watching:  # no profile function is armed to see it
+                raise RuntimeError("the re-check cannot forbid the notebook's own functions in an exercise that "
+                                   "forbids no library function (the master's forbidden list is empty)")
             if isinstance(code, types.CodeType) and id(code) not in own:
                 own[id(code)] = (code, getattr(target, "__qualname__", None) or "this function")
                 added.append(id(code))
@@ -313,6 +318,11 @@ def nested_forbid(S):
                 own.pop(key, None)
 
     return forbid
+
+
+def _watches(S) -> bool:
+    """Whether the sealed state refuses anything (forbidden code, C functions or modules)."""
+    return bool(S[0] or S[1] or S[7])
 
 
 def install_nested_forbid(S, namespaces) -> None:
@@ -328,7 +338,8 @@ def arm(S) -> None:
 
     resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))  # no thread and no process from here on
     _quiet_the_interpreter()
-    sys.setprofile(types.MethodType(_profile, S))
+    if _watches(S):  # a profile function costs every call (about 4x for sympy): only when there is a call to refuse
+        sys.setprofile(types.MethodType(_profile, S))
     sealed = (_refuse.__code__, _rearm.__code__, _profile.__code__)
     pristine = frozenset(name for name, module in sys.modules.items() if module is not None)
     sys.addaudithook(types.MethodType(_hook, (_DENIED_EVENTS, sys._getframe, sealed, pristine, str, bytes,
