@@ -106,7 +106,8 @@ def test_coursekit_layers_point_down():
               {"coursekit.grade"}, {"coursekit.release", "coursekit.workspace", "coursekit.lab"},
               {"coursekit.audit", "coursekit.recheck", "coursekit.report", "coursekit.verdicts", "coursekit.masters", "coursekit.lessons",
                "coursekit.preprocessors", "coursekit.sandbox", "coursekit._cell_cpu_limit", "coursekit.integrity"},
-              {"coursekit.similarity", "coursekit.forbidden", "coursekit._recheck_child", "coursekit._recheck_guard"},
+              {"coursekit.similarity", "coursekit.forbidden", "coursekit._recheck_child", "coursekit._recheck_guard",
+               "coursekit.late"},
               {"coursekit.config"}, {"coursekit.paths"}, {"coursekit"}]
     rank = {m: i for i, layer in enumerate(layers) for m in layer}
     graph = import_graph("coursekit", PACKAGES["coursekit"])

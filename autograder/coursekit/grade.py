@@ -20,13 +20,14 @@ import tempfile
 import time
 import zlib
 
-from . import audit, integrity, masters, recheck, release, report, sandbox, verdicts
+from . import audit, integrity, late, masters, recheck, release, report, sandbox, verdicts
 from .config import db_url, load_config, nbgrader, venv_env
-from .paths import Course
+from .paths import Course, CourseError
 
 _API = None
 _COURSE: Course | None = None
 _INIT_SECONDS = 0.0
+_POLICY: late.Policy = late.Policy()
 _REFERENCES: dict = {}
 _SEED: str | None = None
 
@@ -69,11 +70,12 @@ def autograde_problem(course: Course, student: str, assignment: str, log: str) -
 
 
 def _worker_init(course: Course, references=None, tmp=None, seed=None) -> None:
-    global _API, _COURSE, _INIT_SECONDS, _REFERENCES, _SEED
+    global _API, _COURSE, _INIT_SECONDS, _POLICY, _REFERENCES, _SEED
     t0 = time.perf_counter()
     if tmp:
         os.environ[sandbox.TMP_ENV] = tmp  # the sandbox's private folders, removed with the pool
     _COURSE, _REFERENCES, _SEED = course, references or {}, seed
+    _POLICY = late.load_policy(course)
     os.chdir(course.dir)
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -100,6 +102,11 @@ def _grade_task(task):
         fb = _API.generate_feedback(assignment, student, force=True)
         if not fb.get("success", False):
             problem = "graded, but its feedback could not be generated"
+        else:
+            try:
+                late_feedback(_COURSE, _POLICY, student, assignment)
+            except CourseError as exc:
+                problem = f"graded, but its lateness could not be read ({exc})"
         if assignment in _REFERENCES:
             master = _COURSE.master(assignment)
             notebook = _COURSE.submitted / student / assignment / f"{assignment}.ipynb"
@@ -109,6 +116,16 @@ def _grade_task(task):
     return dict(student=student, assignment=assignment, problem=problem, seconds=time.perf_counter() - t0,
                 grade_seconds=t_grade, recheck_seconds=t_recheck, worker=os.getpid(), init_seconds=_INIT_SECONDS,
                 recheck=verdicts)
+
+
+def late_feedback(course: Course, policy: late.Policy, student: str, assignment: str) -> None:
+    """Put the submission's lateness (when it was submitted, how late, the rule's outcome) in its feedback HTML."""
+    lateness = late.submission_lateness(course, policy, [(student, assignment)]).get((student, assignment))
+    if lateness is None:
+        return  # the set has no due date
+    text = late.feedback_text(lateness, policy)
+    for page in sorted((course.feedback / student / assignment).glob("*.html")):
+        page.write_text(late.add_to_feedback(page.read_text(), text))
 
 
 def select(subs, students: str | None = None, shard: str | None = None):
@@ -187,7 +204,10 @@ def write_class_files(course: Course) -> tuple[list, dict, list[dict], list[dict
     failures, flags, rechecks = verdicts.load(course, everyone)
     # the records: the gradebook's scores against the autograded notebooks (a changed row is reported)
     records = integrity.check_records(course, db_url(course), [s for s in everyone if s not in failures])
-    disagree = report.write_all(course.dir, db_url(course), everyone, failures, flags, rechecks, records=records)
+    # a set's due date (course.toml) against each graded submission's timestamp.txt: no clock is read
+    lateness = late.submission_lateness(course, late.load_policy(course), [s for s in everyone if s not in failures])
+    disagree = report.write_all(course.dir, db_url(course), everyone, failures, flags, rechecks, records=records,
+                                lateness=lateness)
     nbgrader(course, "export", f"--CsvExportPlugin.to={course.dir / 'nbgrader-export.csv'}", "--log-level=WARN")
     return everyone, failures, disagree, records
 
@@ -195,6 +215,7 @@ def write_class_files(course: Course) -> tuple[list, dict, list[dict], list[dict
 def report_class(course: Course) -> int:
     """Rebuild the class files from the gradebook and the stored verdicts (``make report``); 1 if any is missing."""
     load_config(course)
+    late.load_policy(course)  # a broken course.toml fails here, before any file is rewritten
     t0 = time.perf_counter()
     everyone, failures, disagree, records = write_class_files(course)
     n = len(everyone)
@@ -212,6 +233,7 @@ def grade_class(course: Course, *, jobs: int, students: str | None = None, shard
     """Audit, autograde, re-check and report on the chosen submissions; 1 if any could not be graded."""
     sandbox.check_available()  # student code runs nowhere else
     load_config(course)  # a broken config fails here, once, not in every worker (a Pool respawns them forever)
+    late.load_policy(course)  # and so does a broken course.toml
     if no_release:
         release.check_release(course)
     else:

@@ -5,7 +5,10 @@
 status per assignment.  Its scores are the scores of record: nbgrader's, capped
 by the share of hidden cases that the trusted re-check confirms
 (:func:`scores_of_record`).  A submission that could not be graded has empty cells
-and a status that says why, never a silent 0.
+and a status that says why, never a silent 0.  A set with a due date in
+``course.toml`` (:mod:`coursekit.late`) also has its hours late and its late
+penalty, which is taken from the set's total; ``report.html`` lists the late
+submissions.
 
 ``report.html`` opens in a browser with no network: plots are embedded PNGs.
 It shows the score distribution per exercise, the hardest exercises, the
@@ -192,9 +195,31 @@ def _record_sources(record: dict, scores: dict, sources: dict) -> dict:
     return out
 
 
-def write_csv(path: Path, subs, scores: dict, status: dict, sources: dict | None = None) -> None:
+def set_total(per: dict, late=None) -> tuple[float, float | None]:
+    """``(total, late penalty)`` of one graded set: its exercises' scores of record, less the penalty of its
+    :class:`coursekit.late.Lateness` (None: the set has no due date), never below 0.
+
+    >>> from coursekit.late import Lateness
+    >>> set_total({"e1": (3.0, 3.0), "e2": (4.0, 4.0), "w": (None, 2.0)},
+    ...           Lateness(None, None, 3600, 0.2, "per_day: 1 h late, 1 started day x 0.2 of the set total", 1))
+    (5.6, 1.4)
+    """
+    total = sum(v for v, _ in per.values() if v is not None)
+    if late is None:
+        return total, None
+    penalty = late.penalty(total)
+    return max(0.0, round(total - penalty, 2)), penalty
+
+
+def write_csv(path: Path, subs, scores: dict, status: dict, sources: dict | None = None,
+              lateness: dict | None = None) -> None:
+    """``grades.csv``.  A set with a due date (``lateness``: :func:`coursekit.late.submission_lateness`) also has
+    ``<set>/late hours`` and ``<set>/late penalty`` columns; the penalty is taken from ``<set>/total``, and
+    ``<set>/sources`` ends with ``late penalty=`` and the rule's outcome."""
+    lateness = lateness or {}
     students = sorted({s for s, _ in subs})
     assignments = sorted({a for _, a in subs})
+    late_sets = {a for _, a in lateness}
     columns: dict[str, list[str]] = {}
     for (_, a), per in scores.items():
         columns.setdefault(a, [])
@@ -203,7 +228,9 @@ def write_csv(path: Path, subs, scores: dict, status: dict, sources: dict | None
                 columns[a].append(ex)
     header = ["student"]
     for a in assignments:
-        header += [f"{a}/{ex}" for ex in columns.get(a, [])] + [f"{a}/total", f"{a}/status", f"{a}/sources"]
+        header += [f"{a}/{ex}" for ex in columns.get(a, [])]
+        header += [f"{a}/late hours", f"{a}/late penalty"] if a in late_sets else []
+        header += [f"{a}/total", f"{a}/status", f"{a}/sources"]
     header.append("total")
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
@@ -215,14 +242,20 @@ def write_csv(path: Path, subs, scores: dict, status: dict, sources: dict | None
                 for ex in columns.get(a, []):
                     val = per.get(ex, (None, 0))[0] if per else None
                     row.append("" if val is None else f"{val:g}")
+                late = lateness.get((s, a))
                 if per:
-                    total = sum(v for v, _ in per.values() if v is not None)
+                    total, penalty = set_total(per, late)
+                    if a in late_sets:
+                        row += [f"{late.hours:g}", f"{penalty:g}"] if late else ["", ""]
                     grand += total
                     row.append(f"{total:g}")
                 else:
-                    row.append("")
+                    row += ["", "", ""] if a in late_sets else [""]
                 row.append(status.get((s, a), "no submission"))
-                row.append((sources or {}).get((s, a), "") if per else "")
+                where = (sources or {}).get((s, a), "") if per else ""
+                if per and late:
+                    where = "; ".join(filter(None, [where, f"late penalty={late.reason}"]))
+                row.append(where)
             row.append(f"{grand:g}")
             w.writerow(row)
 
@@ -241,7 +274,26 @@ def _table(headers, rows) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures: dict, records=()) -> None:
+def _late_section(scores: dict, status: dict, lateness: dict) -> str:
+    """The report's lateness per student: every submission late or without a timestamp, with its penalty."""
+    rows = []
+    for (s, a), late in sorted(lateness.items()):
+        if late.seconds_late == 0 and late.submitted is not None:
+            continue
+        graded = status.get((s, a)) == "graded" and (s, a) in scores
+        penalty = set_total(scores[(s, a)], late)[1] if graded else None
+        rows.append((s, a, late.submitted.isoformat() if late.submitted else "no timestamp.txt",
+                     late.due.isoformat(), f"{late.hours:g}", late.reason,
+                     f"{penalty:g}" if penalty is not None else "(not graded)"))
+    on_time = len(lateness) - sum(1 for r in rows if r[2] != "no timestamp.txt")
+    return ("<h2>Late work</h2><p>Due dates, grace period and penalty rule from course.toml; "
+            f"{len(lateness)} submission(s) of sets with a due date, {on_time} on time. The penalty is "
+            "taken from the set total in grades.csv (its <code>late penalty</code> column).</p>"
+            + _table(["student", "assignment", "submitted", "due", "hours late", "rule", "penalty (points)"], rows))
+
+
+def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures: dict, records=(),
+               lateness: dict | None = None) -> None:
     from matplotlib.figure import Figure
 
     per_ex = defaultdict(list)
@@ -267,6 +319,8 @@ def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures
         rows = [(a, ex, f"{100 * sum(per_ex[(a, ex)]) / len(per_ex[(a, ex)]):.0f}%", len(per_ex[(a, ex)]))
                 for a, ex in hardest]
         sections.append("<h2>Hardest exercises</h2>" + _table(["assignment", "exercise", "mean score", "n"], rows))
+    if lateness:
+        sections.append(_late_section(scores, status, lateness))
     sections.append("<h2>Submissions that could not be graded</h2>"
                     + _table(["student", "assignment", "why"], [(s, a, p) for (s, a), p in sorted(failures.items())]))
     sections.append("<h2>Flagged by the integrity audit</h2><p>Flags never change a score: read the code and decide.</p>"
@@ -310,21 +364,23 @@ th{{background:#eee}}img{{max-width:100%}}</style></head>
 
 
 def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdicts: dict,
-              records=()) -> list[dict]:
+              records=(), lateness: dict | None = None) -> list[dict]:
     """``grades.csv``, ``report.html`` and ``integrity.json`` in ``course_dir``; returns the disagreements.
 
     The scores in ``grades.csv`` and ``report.html`` are the scores of record
     (:func:`scores_of_record`).
 
     ``records`` are :func:`coursekit.integrity.check_records`'s rows (the
-    gradebook against the graded notebooks).
+    gradebook against the graded notebooks).  ``lateness`` is
+    :func:`coursekit.late.submission_lateness`'s (the sets with a due date): their penalties are taken from
+    the set totals in ``grades.csv`` and listed in ``report.html``.
     """
     status = {key: "graded" for key in subs} | {k: f"NOT GRADED: {v}" for k, v in failures.items()}
     scores, sources = gradebook_scores(db_url, subs)
     disagree = disagreements(scores, verdicts)
     record = scores_of_record(scores, verdicts, sources)
-    write_csv(course_dir / "grades.csv", subs, record, status, _record_sources(record, scores, sources))
-    write_html(course_dir / "report.html", record, status, flags, disagree, failures, records)
+    write_csv(course_dir / "grades.csv", subs, record, status, _record_sources(record, scores, sources), lateness)
+    write_html(course_dir / "report.html", record, status, flags, disagree, failures, records, lateness)
     (course_dir / "integrity.json").write_text(json.dumps(
         {"flags": [dataclasses.asdict(f) for f in flags], "disagreements": disagree,
          "not_graded": [{"student": s, "assignment": a, "why": p} for (s, a), p in sorted(failures.items())],
