@@ -4,7 +4,9 @@ A real PostgreSQL server (Debian's package; `.ci/run` installs it) is started
 by this test on 127.0.0.1 in a scratch directory and stopped after.  Two
 "machines" (two copies of the course directory) grade their own shard of the
 class at the same time against the shared gradebook; the result must be the
-same as grading the whole class on one machine.
+same as grading the whole class on one machine, and each machine's
+``coursekit report`` then writes the whole class (the verdicts are stored in
+the same database).
 """
 
 from __future__ import annotations
@@ -124,3 +126,20 @@ def test_two_machines_share_one_postgres_gradebook(postgres, tmp_path):
     for s in ("sol0", "wrong0"):
         if rows[s][f"{ASSIGNMENT}/status"] == "graded":  # graded by machine 0, so its CSV has the scores
             assert float(rows[s][f"{ASSIGNMENT}/total"]) == totals[s]
+
+    # The verdicts live in the shared gradebook too: `coursekit report` on either machine, once both have
+    # finished, writes the whole class, graded, with the same totals, and the same grades.csv on both.
+    csvs = []
+    for ag in machines:
+        result = subprocess.run(coursekit(ag, "report"), cwd=ag.parent, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        assert f"{len(students)} submission(s), {len(students)} graded" in result.stdout, result.stdout
+        with (ag / "grades.csv").open() as fh:
+            rows = {r["student"]: r for r in csv.DictReader(fh)}
+        assert {s: r[f"{ASSIGNMENT}/status"] for s, r in rows.items()} == {s: "graded" for s in students}
+        for s in students:
+            assert float(rows[s][f"{ASSIGNMENT}/total"]) <= totals[s] + 1e-9, (s, rows[s])  # capped, never more
+            assert rows[s][f"{ASSIGNMENT}/total"] == rows[s]["total"]
+        assert float(rows["sol0"]["total"]) == best and float(rows["blank"]["total"]) == 0
+        csvs.append((ag / "grades.csv").read_bytes())
+    assert csvs[0] == csvs[1], "both machines write the same grades.csv"

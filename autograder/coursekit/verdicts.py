@@ -1,46 +1,68 @@
-"""Each graded submission's verdicts, kept beside the gradebook so that the class files can be rebuilt.
+"""Each graded submission's verdicts, kept in the gradebook's database so that the class files can be rebuilt.
 
-``coursekit grade`` writes one file per submission it grades,
-``verdicts/<student>/<set>.json``: whether it was graded (and if not, why),
-its audit flags and its re-check verdicts.  The class files (``grades.csv``,
-``report.html``, ``integrity.json``) are then written from the gradebook and
-*every* stored verdict, so that a ``STUDENTS=`` or ``SHARD=`` run merges into
-the class instead of replacing it, and ``coursekit report`` rebuilds them
-without running any student code.
+``coursekit grade`` stores one row per submission it grades, in the table
+``coursekit_verdicts`` of the gradebook's own database (SQLite beside the
+config, or the PostgreSQL server that several grading machines share):
+whether it was graded (and if not, why), its audit flags and its re-check
+verdicts.  The class files (``grades.csv``, ``report.html``,
+``integrity.json``) are then written from the gradebook and *every* stored
+verdict, so that a ``STUDENTS=`` or ``SHARD=`` run merges into the class
+instead of replacing it, every machine that shares a gradebook sees the
+whole class, and ``coursekit report`` rebuilds the files without running any
+student code.  nbgrader never reads the table; a fresh gradebook starts with
+no verdicts, as it starts with no grades.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
-import os
 import time
-from pathlib import Path
 
 from .audit import Flag
+from .config import db_url
 from .paths import Course
 
-#: the layout of a verdict file; a file of another version is treated as never graded
+#: the layout of a stored verdict; one of another version is treated as never graded
 VERSION = 1
+TABLE = "coursekit_verdicts"
 
 
-def path(course: Course, student: str, assignment: str) -> Path:
-    """Where one submission's verdicts are kept."""
-    return course.dir / "verdicts" / student / f"{assignment}.json"
+@functools.lru_cache(maxsize=None)
+def _table(url: str):
+    """The engine and the verdicts table of the gradebook at ``url`` (the table made if missing)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    table = sa.Table(TABLE, sa.MetaData(),
+                     sa.Column("student", sa.String(255), primary_key=True),
+                     sa.Column("assignment", sa.String(255), primary_key=True),
+                     sa.Column("version", sa.Integer, nullable=False),
+                     sa.Column("data", sa.Text, nullable=False))
+    try:
+        table.metadata.create_all(engine, checkfirst=True)
+    except sa.exc.DBAPIError:  # another machine made it between the check and the creation
+        if not sa.inspect(engine).has_table(TABLE):
+            raise
+    return engine, table
 
 
 def save(course: Course, student: str, assignment: str, *, problem: str | None, flags: list[Flag],
          recheck: dict | None) -> None:
-    """Keep one submission's verdicts (written to a temporary file, then renamed: never half a file)."""
-    target = path(course, student, assignment)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Keep one submission's verdicts, replacing any earlier ones (one transaction: never half a row)."""
+    import sqlalchemy as sa
+
+    engine, table = _table(db_url(course))
     data = dict(version=VERSION, student=student, assignment=assignment, problem=problem,
                 graded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 flags=[dataclasses.asdict(f) for f in flags if (f.student, f.assignment) == (student, assignment)],
                 recheck=recheck or {})
-    tmp = target.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
-    os.replace(tmp, target)
+    key = sa.and_(table.c.student == student, table.c.assignment == assignment)
+    with engine.begin() as conn:
+        conn.execute(table.delete().where(key))
+        conn.execute(table.insert().values(student=student, assignment=assignment, version=VERSION,
+                                           data=json.dumps(data, sort_keys=True)))
 
 
 NEVER_GRADED = "never graded: no verdicts are stored for it (run `make grade` for this student)"
@@ -51,13 +73,19 @@ def load(course: Course, subs) -> tuple[dict, list[Flag], dict]:
 
     A submission with no stored verdicts counts as not graded, with that reason.
     """
+    import sqlalchemy as sa
+
+    engine, table = _table(db_url(course))
+    with engine.connect() as conn:
+        stored = {(r.student, r.assignment): (r.version, r.data) for r in conn.execute(sa.select(table))}
     failures, flags, verdicts = {}, [], {}
     for student, assignment in subs:
+        version, text = stored.get((student, assignment), (None, None))
         try:
-            data = json.loads(path(course, student, assignment).read_text())
-        except (OSError, ValueError):
+            data = json.loads(text) if version == VERSION else None
+        except ValueError:
             data = None
-        if not isinstance(data, dict) or data.get("version") != VERSION:
+        if not isinstance(data, dict):
             failures[(student, assignment)] = NEVER_GRADED
             continue
         if data["problem"]:
