@@ -97,4 +97,4 @@ report: $(STAMP)
 	$(COURSEKIT) report
 
 clean:
-	rm -rf _build autograder/release autograder/autograded autograder/feedback autograder/gradebook.db
+	rm -rf _build autograder/release autograder/autograded autograder/feedback autograder/logs autograder/gradebook.db

@@ -58,6 +58,12 @@ c.Execute.startup_timeout = 120
 from nbgrader.converters.autograde import Autograde  # noqa: E402
 from nbgrader.preprocessors import IgnorePattern  # noqa: E402
 
+# Copy and paste in JupyterLab copies a cell's nbgrader metadata, and nbgrader then refuses the whole
+# notebook (a duplicated grade_id); so does an edited cell flag.  RepairCells, first, drops pasted copies
+# of locked and test cells, keeps every copy of an answer (the last one graded), restores edited
+# metadata from the release and logs each repair (shown in the report and the formgrader).
+c.Autograde.sanitize_preprocessors = ["coursekit.preprocessors.RepairCells",
+                                      *Autograde.class_traits()["sanitize_preprocessors"].default()]
 c.Autograde.autograde_preprocessors = [
     "coursekit.preprocessors.StderrIsOutput" if p is IgnorePattern else p
     for p in Autograde.class_traits()["autograde_preprocessors"].default()]

@@ -43,7 +43,7 @@ import pytest
 
 from conftest import ROOT, coursekit
 
-from coursekit import audit, paths, report
+from coursekit import audit, copies, paths, report
 
 pytestmark = [pytest.mark.slow]
 
@@ -370,3 +370,22 @@ def test_the_master_is_nowhere_in_reach(attacked):
     for student in ("atk-read_master", "atk-read_master-b64"):
         said = _evidence(attacked, student, ATTACKS["read_master"].SET, ATTACKS["read_master"].CELL)
         assert said and "no master anywhere on disk" in said[0], said
+
+
+def test_copies_are_reported_with_the_lines_they_share(attacked):
+    """The master's solutions (HONEST) pair with the master in every set; two controls that differ in one answer
+    pair with each other; report.html lists them with their lines, and the formgrader flags and comments them."""
+    from nbgrader.api import Gradebook
+
+    pairs = {(p["assignment"], p["a"], p["b"]): p for p in attacked["integrity"]["similar"]}
+    for a in SETS:
+        p = pairs[(a, HONEST, copies.MASTER)]
+        assert p["score"] == 1.0 and p["lines_a"] and p["lines_a"] == p["lines_b"], p
+    near = pairs[("02-discrete", "hon-helper_cell", "hon-noisy")]
+    assert copies.THRESHOLD <= near["score"] < 1.0, near
+    page = (attacked["ag"] / "report.html").read_text()
+    assert "Submissions that share code" in page and "hon-helper_cell" in page
+    with Gradebook(f"sqlite:///{attacked['ag'] / 'gradebook.db'}") as gb:
+        nb = gb.find_submission_notebook("03-polynomial", "03-polynomial", "atk-noop_checkers")
+        comment = {c.name: c.auto_comment or "" for c in nb.comments}["poly-multiply-answer"]
+        assert nb.flagged and "re-check (suspicious)" in comment and "audit, line" in comment, comment

@@ -19,7 +19,7 @@ import subprocess
 import pytest
 
 from conftest import MYST_HEADER, coursekit, tiny_course
-from coursekit import integrity, paths, report
+from coursekit import findings, integrity, paths, report
 
 pytestmark = [pytest.mark.slow]
 
@@ -139,6 +139,23 @@ def test_every_disagreement_is_reported_at_any_credit_level(graded):
     assert rows[("partial", "double")]["kind"] == "partial", "right on the re-check, not on every test"
     html = (graded["ag"] / "report.html").read_text()
     assert "More points in the kernel than the hidden cases confirm" in html
+
+
+def test_the_formgrader_sees_the_findings(graded):
+    """Where the instructor grades: the notebooks with a finding are flagged in the gradebook, and the answer
+    cell's automatic comment (which the formgrader shows beside it) says what was found; the honest one is not."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(graded["db"]) as gb:
+        nbs = {s: gb.find_submission_notebook("demo", "demo", s) for s in ANSWERS}
+        flagged = {s: nb.flagged for s, nb in nbs.items()}
+        comments = {s: {c.name: c.auto_comment or "" for c in nb.comments} for s, nb in nbs.items()}
+    assert flagged == {"honest": False, "partial": True, "cheat": True}, flagged
+    cheat = comments["cheat"]["double-answer"]
+    assert findings.MARK in cheat and "re-check (credit): fails: case 0: expected" in cheat, cheat
+    assert "audit, line " in cheat, cheat
+    assert "re-check (partial)" in comments["partial"]["double-answer"], comments["partial"]
+    assert not any(findings.MARK in c for c in comments["honest"].values()), comments["honest"]
 
 
 def test_the_score_of_record_is_capped_by_the_recheck(graded):

@@ -104,10 +104,11 @@ def test_coursekit_layers_point_down():
     """cli -> commands -> libraries -> config -> paths, never upwards."""
     layers = [{"coursekit.cli", "coursekit.__main__"},
               {"coursekit.grade"}, {"coursekit.release", "coursekit.workspace", "coursekit.lab"},
-              {"coursekit.audit", "coursekit.recheck", "coursekit.report", "coursekit.verdicts", "coursekit.masters", "coursekit.lessons",
+              {"coursekit.audit", "coursekit.findings", "coursekit.recheck", "coursekit.report", "coursekit.verdicts",
+               "coursekit.masters", "coursekit.lessons",
                "coursekit.preprocessors", "coursekit.sandbox", "coursekit._cell_cpu_limit", "coursekit.integrity"},
-              {"coursekit.similarity", "coursekit.forbidden", "coursekit._recheck_child", "coursekit._recheck_guard",
-               "coursekit.late"},
+              {"coursekit.similarity", "coursekit.copies", "coursekit.forbidden", "coursekit._recheck_child",
+               "coursekit._recheck_guard", "coursekit.late"},
               {"coursekit.config"}, {"coursekit.paths"}, {"coursekit"}]
     rank = {m: i for i, layer in enumerate(layers) for m in layer}
     graph = import_graph("coursekit", PACKAGES["coursekit"])

@@ -15,12 +15,16 @@ from __future__ import annotations
 import fnmatch
 import multiprocessing as mp
 import os
+import re
 import sys
 import tempfile
 import time
+import warnings
 import zlib
+from pathlib import Path
 
-from . import audit, integrity, late, masters, recheck, release, report, sandbox, verdicts
+from . import (audit, copies, findings, forbidden, integrity, late, masters, preprocessors, recheck, release, report,
+               sandbox, verdicts)
 from .config import db_url, load_config, nbgrader, venv_env
 from .paths import Course, CourseError
 
@@ -59,14 +63,33 @@ def autograde_problem(course: Course, student: str, assignment: str, log: str) -
             return f"missing notebook {nb_path.name}"
         graded = course.autograded / student / assignment / nb_path.name
         if not graded.exists():
-            tail = " | ".join(line.strip() for line in log.strip().splitlines()[-3:])
-            return f"nbgrader produced no graded notebook for {nb_path.name} ({tail})"
+            return f"nbgrader produced no graded notebook for {nb_path.name} ({cause(log)})"
         nb = nbformat.read(graded, as_version=4)
         for cell in nb.cells:
             for out in cell.get("outputs", []):
                 if out.get("output_type") == "error" and out.get("ename") in {"DeadKernelError", "DeadKernel"}:
                     return f"the kernel died while running {nb_path.name}"
     return None
+
+
+_ERROR_LINE = re.compile(r"^\s*((?:[A-Za-z_][\w.]*\.)?[A-Za-z_]\w*(?:Error|Exception|Exit)): (.*)$")
+
+
+def cause(log: str) -> str:
+    """The one-line cause in nbgrader's log: the last exception raised (not nbgrader's "see the above
+    traceback"), else the log's last line."""
+    found = [m.group(1).rsplit(".", 1)[-1] + ": " + m.group(2).strip()
+             for m in map(_ERROR_LINE.match, log.splitlines()) if m and "NbGraderException" not in m.group(1)]
+    lines = [line.strip() for line in log.strip().splitlines() if line.strip()]
+    return (found[-1] if found else lines[-1] if lines else "no log")[:300]
+
+
+def write_log(course: Course, student: str, assignment: str, log: str) -> Path:
+    """Keep nbgrader's whole log of one submission (``logs/<student>/<set>.log``), replacing an earlier run's."""
+    path = course.logs / student / f"{assignment}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(log.strip() + "\n")
+    return path
 
 
 def _worker_init(course: Course, references=None, tmp=None, seed=None) -> None:
@@ -87,15 +110,29 @@ def _worker_init(course: Course, references=None, tmp=None, seed=None) -> None:
 
 
 def _grade_task(task):
-    """Autograde one submission and, if it was graded, write its feedback."""
+    """Autograde one submission and, if it was graded, write its feedback; the warnings nbgrader and the
+    database raise on the way go to the submission's log, not to the terminal."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        done = _grade_one(task)
+    if caught:
+        with (_COURSE.logs / done["student"] / f"{done['assignment']}.log").open("a") as log:
+            log.write("".join(f"\nwarning: {warnings.formatwarning(w.message, w.category, w.filename, w.lineno)}"
+                              for w in caught))
+    return done
+
+
+def _grade_one(task):
     student, assignment = task
     t0 = time.perf_counter()
     result = _API.autograde(assignment, student, force=True, create=True)
     log = (result.get("log") or "") + "\n" + (result.get("error") or "")
     problem = autograde_problem(_COURSE, student, assignment, log)
     if problem is None and not result.get("success", False):
-        tail = " | ".join(line.strip() for line in log.strip().splitlines()[-3:])
-        problem = f"nbgrader could not grade it ({tail})"
+        problem = f"nbgrader could not grade it ({cause(log)})"
+    write_log(_COURSE, student, assignment, log)
+    repairs = [line.split(preprocessors.REPAIRED, 1)[1].strip() for line in log.splitlines()
+               if preprocessors.REPAIRED in line]
     t_grade = time.perf_counter() - t0
     verdicts, t_recheck = None, 0.0
     if problem is None:
@@ -115,7 +152,7 @@ def _grade_task(task):
             t_recheck = time.perf_counter() - t1
     return dict(student=student, assignment=assignment, problem=problem, seconds=time.perf_counter() - t0,
                 grade_seconds=t_grade, recheck_seconds=t_recheck, worker=os.getpid(), init_seconds=_INIT_SECONDS,
-                recheck=verdicts)
+                recheck=verdicts, repairs=repairs)
 
 
 def late_feedback(course: Course, policy: late.Policy, student: str, assignment: str) -> None:
@@ -201,15 +238,51 @@ def write_class_files(course: Course) -> tuple[list, dict, list[dict], list[dict
     stored verdicts (:mod:`coursekit.verdicts`); no student code runs.  Returns the class's submissions,
     failures, disagreements and the records that do not match."""
     everyone = submissions(course)
-    failures, flags, rechecks = verdicts.load(course, everyone)
+    failures, flags, rechecks, repairs = verdicts.load(course, everyone)
     # the records: the gradebook's scores against the autograded notebooks (a changed row is reported)
     records = integrity.check_records(course, db_url(course), [s for s in everyone if s not in failures])
     # a set's due date (course.toml) against each graded submission's timestamp.txt: no clock is read
     lateness = late.submission_lateness(course, late.load_policy(course), [s for s in everyone if s not in failures])
+    pairs = similar_pairs(course, [s for s in everyone if s not in failures])
     disagree = report.write_all(course.dir, db_url(course), everyone, failures, flags, rechecks, records=records,
-                                lateness=lateness)
+                                lateness=lateness, pairs=pairs, repairs=repairs)
+    # the same findings where the instructor grades: the formgrader's flag and the cells' automatic comments
+    findings.to_gradebook(db_url(course), [s for s in everyone if s not in failures], flags, disagree, pairs,
+                          repairs)
     nbgrader(course, "export", f"--CsvExportPlugin.to={course.dir / 'nbgrader-export.csv'}", "--log-level=WARN")
     return everyone, failures, disagree, records
+
+
+def similar_pairs(course: Course, subs) -> list:
+    """The pairs of graded submissions of each set that share code, and those that share it with the master
+    (:mod:`coursekit.copies`; the release's cells are the starter code left out)."""
+    import nbformat
+
+    def cells(folder: Path) -> dict[str, str]:
+        out = {}
+        for path in sorted(folder.glob("*.ipynb")):
+            try:
+                nb = nbformat.read(path, as_version=4)
+            except Exception:  # noqa: BLE001 - an unreadable notebook shares nothing
+                continue
+            out.update({f"{path.stem}: {label}": source
+                        for label, source in copies.notebook_cells(nb, _plain_python).items()})
+        return out
+
+    found = []
+    for assignment in sorted({a for _, a in subs}):
+        starter, master = cells(course.release / assignment), cells(course.source / assignment)
+        master = {label: source for label, source in master.items() if label.endswith("-answer")}
+        found += copies.pairs(assignment, {s: cells(course.submitted / s / a) for s, a in subs if a == assignment},
+                              starter=starter, master=master)
+    return found
+
+
+def _plain_python(source: str) -> str:
+    try:
+        return forbidden.python_source(source)
+    except Exception:  # noqa: BLE001 - IPython cannot transform it: the text as it is
+        return source
 
 
 def report_class(course: Course) -> int:
@@ -263,7 +336,7 @@ def grade_class(course: Course, *, jobs: int, students: str | None = None, shard
     failures = {(r["student"], r["assignment"]): r["problem"] for r in results if r["problem"]}
     for r in results:  # kept, so that the class files always hold the whole class (and `coursekit report`)
         verdicts.save(course, r["student"], r["assignment"], problem=r["problem"], flags=flags,
-                      recheck=r.get("recheck"))
+                      recheck=r.get("recheck"), repairs=r.get("repairs"))
     everyone, class_failures, disagree, records = write_class_files(course)
     never = sum(v == verdicts.NEVER_GRADED for v in class_failures.values())
     print(f"class files: the whole class, {len(everyone)} submission(s)"

@@ -44,6 +44,8 @@ class Course:
     submitted = property(lambda self: self.dir / "submitted", doc="``submitted/<student>/<set>/``")
     autograded = property(lambda self: self.dir / "autograded", doc="nbgrader's graded copies")
     feedback = property(lambda self: self.dir / "feedback", doc="the feedback HTML for students")
+    logs = property(lambda self: self.dir / "logs",
+                    doc="nbgrader's log of each graded submission, ``logs/<student>/<set>.log``")
     chapters = property(lambda self: self.repo / "chapters", doc="the book's lessons")
     book_exercises = property(lambda self: self.repo / "chapters" / "exercises",
                               doc="where the book shows the student versions")

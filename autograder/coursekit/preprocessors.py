@@ -1,7 +1,9 @@
 """nbconvert preprocessors the course adds to nbgrader (named in ``autograder/nbgrader_config.py``)."""
 
+import copy
 import html
 import re
+from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
@@ -110,4 +112,98 @@ class WithholdHiddenTestEchoes(Preprocessor):
                 text = _skeleton(_output_text(output))
                 if any(h in text for h in hidden):
                     cell.outputs[k] = nbformat.v4.new_output("stream", name="stdout", text=WITHHELD)
+        return nb, resources
+
+
+#: what :class:`RepairCells` logs before each repair; ``coursekit grade`` collects these lines from nbgrader's log
+REPAIRED = "coursekit repaired"
+_FLAGS = ("grade", "solution", "locked", "points", "task", "grade_id")
+
+
+class RepairCells(Preprocessor):
+    """Undo what copy and paste, and an edited cell flag, do to a submission, before nbgrader sanitises it.
+
+    JupyterLab copies a cell's metadata with the cell, so a pasted test or
+    locked cell carries the original's ``grade_id``, and nbgrader stops with
+    ``KeyError: 'grade_id'`` (its ``DeduplicateIds`` empties the copy's
+    metadata, which its ``CheckCellMetadata`` then cannot read); a cell whose
+    flags a student edited stops it with "Inconsistent checksums".  Here,
+    first in ``Autograde.sanitize_preprocessors``, with the release notebook as
+    the truth:
+
+    - copies of a **locked or test cell** are dropped (the one that matches
+      the release is kept, else the first), so every test runs once;
+    - copies of an **answer cell** all keep their code: the last one is
+      graded (nbgrader's own choice), the others run as cells of the
+      student's own;
+    - **edited metadata** (the grade, solution and locked flags, points,
+      the grade_id's kind) is restored from the release, and metadata that
+      names no cell of the release is removed.
+
+    Each repair is logged as a warning starting with :data:`REPAIRED`; the
+    submission is then graded as usual.  The submitted file is not changed.
+    """
+
+    enabled = Bool(True, help="nbconvert preprocessors are off unless enabled").tag(config=True)
+
+    def _release(self, resources) -> dict | None:
+        info = resources.get("nbgrader", {})
+        try:
+            root = self.config.CourseDirectory.root or "."
+            release = self.config.CourseDirectory.get("release_directory", "release")
+            path = Path(root) / release / info["assignment"] / f"{info['notebook']}.ipynb"
+            nb = nbformat.read(path, as_version=4)
+        except (KeyError, OSError, ValueError, TypeError) as exc:
+            self.log.warning("%s nothing: no release notebook to compare with (%s)", REPAIRED, exc)
+            return None
+        return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id")}
+
+    def preprocess(self, nb, resources):
+        release = self._release(resources)
+        if release is None:
+            return nb, resources
+        notes = []
+        where: dict[str, list[int]] = {}
+        for i, cell in enumerate(nb.cells):
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid:
+                where.setdefault(gid, []).append(i)
+        drop, own = set(), set()
+        for gid, cells in where.items():
+            if len(cells) < 2:
+                continue
+            truth = release.get(gid)
+            answer = (truth or nb.cells[cells[0]]).metadata.get("nbgrader", {}).get("solution", False)
+            if answer:
+                own.update(cells[:-1])
+                notes.append(f"{len(cells)} copies of the answer cell {gid!r}: the last is graded, "
+                             f"the other {len(cells) - 1} run as cells of the student's own")
+            else:
+                same = [i for i in cells if truth is not None and nb.cells[i].source == truth.source]
+                keep = same[0] if same else cells[0]
+                drop.update(i for i in cells if i != keep)
+                notes.append(f"dropped {len(cells) - 1} pasted copy(ies) of the locked or test cell {gid!r}")
+        for i in own:
+            del nb.cells[i].metadata["nbgrader"]
+        nb.cells = [cell for i, cell in enumerate(nb.cells) if i not in drop]
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader")
+            if meta is None:
+                continue
+            gid = meta.get("grade_id")
+            truth = release.get(gid)
+            if truth is None:
+                del cell.metadata["nbgrader"]
+                if gid or any(meta.get(k) for k in ("grade", "solution", "locked")):
+                    notes.append(f"removed nbgrader metadata that names no cell of the assignment ({gid!r})")
+                continue
+            want = truth.metadata["nbgrader"]
+            changed = [k for k in _FLAGS if meta.get(k) != want.get(k)]
+            if changed:
+                cell.metadata["nbgrader"] = copy.deepcopy(want)
+                notes.append(f"restored the nbgrader metadata of {gid!r} from the release ({', '.join(changed)} "
+                             f"had been edited)")
+        for note in notes:
+            self.log.warning("%s %s: %s", REPAIRED, resources.get("nbgrader", {}).get("notebook", "?"), note)
         return nb, resources

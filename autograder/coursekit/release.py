@@ -12,8 +12,10 @@ def release(course: Course) -> list[str]:
     masters.build_all(course)
     names = masters.assignments(course)
     for name in names:
-        nbgrader(course, "generate_assignment", name, "--force", "--log-level=WARN")
-        print(f"release  {name}: {course.rel(course.release / name)}")
+        out = nbgrader(course, "generate_assignment", name, "--force", "--log-level=WARN", capture=True).stdout or ""
+        # "Removing existing assignment" is what --force does each time; anything else nbgrader says is shown
+        said = [line for line in out.splitlines() if line.strip() and "Removing existing assignment" not in line]
+        print(f"release  {name}: {course.rel(course.release / name)}" + "".join(f"\n  {line}" for line in said))
     return names
 
 

@@ -14,10 +14,11 @@ submissions.
 It shows the score distribution per exercise, the hardest exercises, the
 flagged submissions with reasons (from the audit), the disagreements between
 nbgrader and the independent re-check, and the submissions that could not be
-graded, and the gradebook records that their graded notebooks contradict
-(:mod:`coursekit.integrity`).  Hidden tests never appear in it: it holds
+graded, the gradebook records that their graded notebooks contradict
+(:mod:`coursekit.integrity`), and the pairs of submissions that share code
+(:mod:`coursekit.copies`, with the lines they share).  Hidden tests never appear in it: it holds
 scores, flags and the re-check's one-line verdicts only.  ``integrity.json``
-holds the same flags, disagreements and records for scripts.
+holds the same flags, disagreements, records and pairs for scripts.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import io
 import json
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import quote
 
 
 def exercise_of(grade_id: str) -> str:
@@ -266,6 +268,18 @@ def _png(fig) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
+def _linked_table(headers, rows, logs: set) -> str:
+    """:func:`_table` of ``(student, set, text)`` rows, with a link to the submission's log where there is one."""
+    if not rows:
+        return "<p><em>None.</em></p>"
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in [*headers, "log"])
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in (s, a, text))
+        + (f'<td><a href="logs/{quote(s)}/{quote(a)}.log">log</a></td>' if (s, a) in logs else "<td></td>")
+        + "</tr>" for s, a, text in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def _table(headers, rows) -> str:
     if not rows:
         return "<p><em>None.</em></p>"
@@ -292,9 +306,26 @@ def _late_section(scores: dict, status: dict, lateness: dict) -> str:
             + _table(["student", "assignment", "submitted", "due", "hours late", "rule", "penalty (points)"], rows))
 
 
+def _pairs_section(pairs) -> str:
+    """The submissions that share code, with the lines they share (escaped: a student's code is text here)."""
+    rows = "".join(
+        f"<tr><td>{html.escape(p.assignment)}</td><td>{html.escape(p.a)}</td><td>{html.escape(p.b)}</td>"
+        f"<td>{100 * p.score:.0f}%</td><td>{p.shared}</td>"
+        f"<td><pre>{html.escape(chr(10).join(p.lines_a))}</pre></td>"
+        f"<td><pre>{html.escape(chr(10).join(p.lines_b))}</pre></td></tr>" for p in pairs)
+    return ("<h2>Submissions that share code</h2><p>Winnowing fingerprints of the answer cells and the cells a "
+            "student added, with the starter code left out (<code>coursekit.copies</code>); a pair is listed when "
+            "the smaller submission shares at least 60% of its fingerprints with the other. <em>master</em> is "
+            "the master's solutions. A finding never changes a score: read the code and decide.</p>"
+            "<table><tr><th>assignment</th><th>student</th><th>shares with</th><th>similarity</th>"
+            "<th>fingerprints</th><th>lines (student)</th><th>lines (other)</th></tr>" + rows + "</table>")
+
+
 def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures: dict, records=(),
-               lateness: dict | None = None) -> None:
+               lateness: dict | None = None, pairs=(), repairs: dict | None = None) -> None:
     from matplotlib.figure import Figure
+
+    logs = {(p.parent.name, p.stem) for p in (path.parent / "logs").glob("*/*.log")}
 
     per_ex = defaultdict(list)
     for (s, a), per in scores.items():
@@ -321,11 +352,19 @@ def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures
         sections.append("<h2>Hardest exercises</h2>" + _table(["assignment", "exercise", "mean score", "n"], rows))
     if lateness:
         sections.append(_late_section(scores, status, lateness))
-    sections.append("<h2>Submissions that could not be graded</h2>"
-                    + _table(["student", "assignment", "why"], [(s, a, p) for (s, a), p in sorted(failures.items())]))
+    sections.append("<h2>Submissions that could not be graded</h2><p>The one-line cause; the log link opens "
+                    "nbgrader's whole log of that submission (<code>logs/&lt;student&gt;/&lt;set&gt;.log</code>).</p>"
+                    + _linked_table(["student", "assignment", "why"],
+                                    [(s, a, p) for (s, a), p in sorted(failures.items())], logs))
+    sections.append("<h2>Repaired before grading</h2><p>Pasted copies of locked or test cells dropped, copies of "
+                    "an answer kept (the last one graded), edited cell metadata restored from the release; the "
+                    "submission was then graded as usual (<code>coursekit.preprocessors.RepairCells</code>).</p>"
+                    + _linked_table(["student", "assignment", "what was repaired"],
+                                    [(s, a, "; ".join(r)) for (s, a), r in sorted((repairs or {}).items())], logs))
     sections.append("<h2>Flagged by the integrity audit</h2><p>Flags never change a score: read the code and decide.</p>"
                     + _table(["student", "assignment", "where", "line", "reason", "code"],
                              [(f.student, f.assignment, f.cell, f.line, f.reason, f.code) for f in flags]))
+    sections.append(_pairs_section(pairs))
     cols = ["student", "assignment", "exercise", "nbgrader", "re-check", "of record"]
     pick = lambda kind: [(d["student"], d["assignment"], d["exercise"], d["nbgrader"], d["recheck"],  # noqa: E731
                           d["of_record"]) for d in disagree if d["kind"] == kind]
@@ -355,7 +394,7 @@ table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;paddi
 th{{background:#eee}}img{{max-width:100%}}</style></head>
 <body><h1>Grade report</h1>
 <p>{graded} of {len(status)} submission(s) graded; {len(failures)} could not be graded;
-{len(flags)} audit flag(s); {len(disagree)} re-check disagreement(s);
+{len(flags)} audit flag(s); {len(disagree)} re-check disagreement(s); {len(pairs)} pair(s) that share code;
 {len(records)} gradebook record(s) that the graded notebooks contradict.</p>
 {''.join(sections)}
 </body></html>
@@ -364,7 +403,7 @@ th{{background:#eee}}img{{max-width:100%}}</style></head>
 
 
 def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdicts: dict,
-              records=(), lateness: dict | None = None) -> list[dict]:
+              records=(), lateness: dict | None = None, pairs=(), repairs: dict | None = None) -> list[dict]:
     """``grades.csv``, ``report.html`` and ``integrity.json`` in ``course_dir``; returns the disagreements.
 
     The scores in ``grades.csv`` and ``report.html`` are the scores of record
@@ -373,17 +412,21 @@ def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdic
     ``records`` are :func:`coursekit.integrity.check_records`'s rows (the
     gradebook against the graded notebooks).  ``lateness`` is
     :func:`coursekit.late.submission_lateness`'s (the sets with a due date): their penalties are taken from
-    the set totals in ``grades.csv`` and listed in ``report.html``.
+    the set totals in ``grades.csv`` and listed in ``report.html``.  ``pairs`` are
+    :func:`coursekit.copies.pairs`'s findings (submissions that share code, or share it with the master);
+    ``repairs`` what :class:`coursekit.preprocessors.RepairCells` repaired in each submission before grading.
     """
     status = {key: "graded" for key in subs} | {k: f"NOT GRADED: {v}" for k, v in failures.items()}
     scores, sources = gradebook_scores(db_url, subs)
     disagree = disagreements(scores, verdicts)
     record = scores_of_record(scores, verdicts, sources)
     write_csv(course_dir / "grades.csv", subs, record, status, _record_sources(record, scores, sources), lateness)
-    write_html(course_dir / "report.html", record, status, flags, disagree, failures, records, lateness)
+    write_html(course_dir / "report.html", record, status, flags, disagree, failures, records, lateness, pairs,
+               repairs)
     (course_dir / "integrity.json").write_text(json.dumps(
         {"flags": [dataclasses.asdict(f) for f in flags], "disagreements": disagree,
          "not_graded": [{"student": s, "assignment": a, "why": p} for (s, a), p in sorted(failures.items())],
-         "records": list(records)},
+         "records": list(records), "similar": [dataclasses.asdict(p) for p in pairs],
+         "repairs": [{"student": s, "assignment": a, "repairs": r} for (s, a), r in sorted((repairs or {}).items())]},
         indent=1))
     return disagree

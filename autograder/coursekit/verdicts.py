@@ -49,7 +49,7 @@ def _table(url: str):
 
 
 def save(course: Course, student: str, assignment: str, *, problem: str | None, flags: list[Flag],
-         recheck: dict | None) -> None:
+         recheck: dict | None, repairs: list[str] | None = None) -> None:
     """Keep one submission's verdicts, replacing any earlier ones (one transaction: never half a row)."""
     import sqlalchemy as sa
 
@@ -57,7 +57,7 @@ def save(course: Course, student: str, assignment: str, *, problem: str | None, 
     data = dict(version=VERSION, student=student, assignment=assignment, problem=problem,
                 graded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 flags=[dataclasses.asdict(f) for f in flags if (f.student, f.assignment) == (student, assignment)],
-                recheck=recheck or {})
+                recheck=recheck or {}, repairs=list(repairs or []))
     key = sa.and_(table.c.student == student, table.c.assignment == assignment)
     with engine.begin() as conn:
         conn.execute(table.delete().where(key))
@@ -68,8 +68,9 @@ def save(course: Course, student: str, assignment: str, *, problem: str | None, 
 NEVER_GRADED = "never graded: no verdicts are stored for it (run `make grade` for this student)"
 
 
-def load(course: Course, subs) -> tuple[dict, list[Flag], dict]:
-    """The stored verdicts of ``subs``: ``(failures, flags, recheck verdicts)``, as ``report.write_all`` takes them.
+def load(course: Course, subs) -> tuple[dict, list[Flag], dict, dict]:
+    """The stored verdicts of ``subs``: ``(failures, flags, recheck verdicts, repairs)``, as ``report.write_all``
+    takes them (``repairs``: ``{(student, set): [what was repaired before grading]}``).
 
     A submission with no stored verdicts counts as not graded, with that reason.
     """
@@ -78,7 +79,7 @@ def load(course: Course, subs) -> tuple[dict, list[Flag], dict]:
     engine, table = _table(db_url(course))
     with engine.connect() as conn:
         stored = {(r.student, r.assignment): (r.version, r.data) for r in conn.execute(sa.select(table))}
-    failures, flags, verdicts = {}, [], {}
+    failures, flags, verdicts, repairs = {}, [], {}, {}
     for student, assignment in subs:
         version, text = stored.get((student, assignment), (None, None))
         try:
@@ -93,4 +94,6 @@ def load(course: Course, subs) -> tuple[dict, list[Flag], dict]:
         flags += [Flag(**f) for f in data["flags"]]
         if data["recheck"]:
             verdicts[(student, assignment)] = data["recheck"]
-    return failures, flags, verdicts
+        if data.get("repairs"):
+            repairs[(student, assignment)] = data["repairs"]
+    return failures, flags, verdicts, repairs
