@@ -8,7 +8,9 @@ grade`` runs again, as the README tells the instructor to.  nbgrader then marks
 both "needs manual grade" again, but keeps the scores, and so must the report:
 ``grades.csv`` counts them, says where each number came from (``auto``,
 ``manual``, ``override``) and agrees with nbgrader's own export.  The
-instructor's override is not capped by the re-check.
+instructor's override is not capped by the re-check.  A resubmission whose
+written answer changed shows the old hand grade "to review (old score 2)",
+still counted, across re-grades, until the instructor grades it again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import csv
 import subprocess
 
+import nbformat
 import pytest
 
 from conftest import MYST_HEADER, coursekit, tiny_course
@@ -127,7 +130,26 @@ def course(tmp_path_factory):
     second = grade()
     with (ag / "nbgrader-export.csv").open(newline="") as fh:
         export = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(fh)}
-    return dict(first=first, second=second, export=export)
+    regraded = grade()  # a plain re-grade: nothing changed, nothing to review
+
+    # ann resubmits with another written answer: the old hand grade is to review, and still counts
+    path = ag / "submitted" / "ann" / "demo" / "demo.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "why-written")
+    cell.source = "Because 2(x + y) = 2x + 2y: doubling distributes over sums."
+    nbformat.write(nb, path)
+    resubmitted = grade()
+    still = grade()  # it stays to review across re-grades, until the instructor grades it again
+    with Gradebook(f"sqlite:///{ag / 'gradebook.db'}") as gb:
+        written = gb.find_grade("why-written", "demo", "demo", "ann")
+        written.manual_score, written.needs_manual_grade = 3.0, False
+        comment = gb.find_comment("why-written", "demo", "demo", "ann").auto_comment or ""
+        gb.db.commit()
+    report = subprocess.run(coursekit(ag, "report"), cwd=top, env=env, capture_output=True, text=True)
+    assert report.returncode == 0, report.stdout + report.stderr
+    reviewed, after = _rows(ag), grade()
+    return dict(first=first, second=second, export=export, regraded=regraded, resubmitted=resubmitted,
+                still=still, comment=comment, reviewed=reviewed, after=after)
 
 
 def test_before_the_hand_grading_the_written_answers_wait(course):
@@ -154,3 +176,22 @@ def test_an_override_counts_and_is_not_capped_by_the_recheck(course):
 def test_the_report_agrees_with_nbgraders_export(course):
     for student, row in course["second"].items():
         assert float(row["demo/total"]) == course["export"][student], (student, row, course["export"])
+
+
+def test_a_plain_regrade_leaves_nothing_to_review(course):
+    assert "to review" not in course["regraded"]["ann"]["demo/sources"], course["regraded"]["ann"]
+
+
+def test_a_changed_answer_shows_the_old_hand_grade_to_review(course):
+    for run in ("resubmitted", "still"):
+        ann = course[run]["ann"]
+        assert "why-written=to review (old score 2)" in ann["demo/sources"], (run, ann)
+        assert float(ann["demo/why-written"]) == 2.0 and float(ann["demo/total"]) == 5.0, (run, ann)
+        assert "to review" not in course[run]["bob"]["demo/sources"], course[run]["bob"]
+    assert "this answer changed after you graded it 2 by hand" in course["comment"], course["comment"]
+
+
+def test_once_graded_again_it_is_manual_again(course):
+    for run in ("reviewed", "after"):
+        ann = course[run]["ann"]
+        assert "why-written=manual" in ann["demo/sources"] and float(ann["demo/why-written"]) == 3.0, (run, ann)

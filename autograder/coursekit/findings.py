@@ -33,7 +33,7 @@ MARK = "-- coursekit (audit, re-check, shared code; never a score) --"
 _CELL = re.compile(r"\(([^()]+)\)\s*$")  # an audit flag's cell: "02-discrete.ipynb cell 3 (convolve-loops-answer)"
 
 
-def _notes(flags, disagree, pairs, repairs=None) -> dict[tuple[str, str], dict[str | None, list[str]]]:
+def _notes(flags, disagree, pairs, repairs=None, to_review=None) -> dict[tuple[str, str], dict[str | None, list[str]]]:
     """``{(student, set): {answer cell or None: [lines]}}``."""
     notes: dict[tuple[str, str], dict[str | None, list[str]]] = {}
 
@@ -46,6 +46,10 @@ def _notes(flags, disagree, pairs, repairs=None) -> dict[tuple[str, str], dict[s
     for d in disagree:
         add(d["student"], d["assignment"], f"{d['exercise']}-answer",
             f"re-check ({d['kind']}): {d['recheck']}; nbgrader {d['nbgrader']}, of record {d['of_record']}")
+    for (student, assignment), cells in sorted((to_review or {}).items()):
+        for cell, old in sorted(cells.items()):
+            add(student, assignment, cell, f"resubmitted: this answer changed after you graded it {old:g} by hand; "
+                                           f"that score still counts until you grade it again")
     for (student, assignment), done in sorted((repairs or {}).items()):
         for line in done:
             add(student, assignment, None, f"repaired before grading: {line}")
@@ -67,11 +71,11 @@ def _with_notes(auto: str | None, lines: list[str]) -> str | None:
     return f"{base}\n\n{ours}" if base else ours
 
 
-def to_gradebook(db_url: str, subs, flags, disagree, pairs, repairs=None) -> int:
+def to_gradebook(db_url: str, subs, flags, disagree, pairs, repairs=None, to_review=None) -> int:
     """Flag and comment the graded submissions ``subs`` that have findings; returns how many were flagged."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    notes = _notes(flags, disagree, pairs, repairs)
+    notes = _notes(flags, disagree, pairs, repairs, to_review)
     flagged = 0
     with Gradebook(db_url) as gb:
         for student, assignment in subs:

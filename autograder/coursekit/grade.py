@@ -122,10 +122,64 @@ def _grade_task(task):
     return done
 
 
+def _answer_hashes(folder: Path) -> dict[str, str]:
+    """{grade_id: hash of the source} of the answer cells of the notebooks in ``folder``."""
+    import hashlib
+
+    import nbformat
+
+    out = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:  # noqa: BLE001 - no earlier graded version to compare with
+            continue
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") and meta.get("grade_id"):
+                out[meta["grade_id"]] = hashlib.sha256(cell.source.strip().encode()).hexdigest()
+    return out
+
+
+def _manual_scores(course: Course, student: str, assignment: str) -> dict[str, tuple[float, bool]]:
+    """{grade cell: (manual score, needs manual grade)} of the cells of one submission graded by hand."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url(course)) as gb:
+        try:
+            sub = gb.find_submission(assignment, student)
+        except MissingEntry:
+            return {}
+        return {g.name: (g.manual_score, bool(g.needs_manual_grade)) for nb in sub.notebooks for g in nb.grades
+                if g.manual_score is not None}
+
+
+def changed_since_manual(before: dict, old_answers: dict, new_answers: dict, pending: dict) -> dict:
+    """The hand-graded cells to review: ``{grade cell: old manual score}``.
+
+    ``before`` is :func:`_manual_scores` before this run's autograde,
+    ``old_answers``/``new_answers`` the answer hashes of the graded version
+    before and after it, ``pending`` what the last run left to review.  A cell
+    is to review when its answer changed since it was graded by hand, and
+    stays so until the instructor grades it again (nbgrader's "needs manual
+    grade" cleared, or another score).
+    """
+    out = {gid: old for gid, old in pending.items()
+           if gid in before and before[gid][1] and before[gid][0] == old}
+    for gid, (score, _) in before.items():
+        if gid in old_answers and new_answers.get(gid) != old_answers[gid]:
+            out[gid] = score
+    return out
+
+
 def _grade_one(task):
     student, assignment = task
     t0 = time.perf_counter()
+    graded_dir = _COURSE.autograded / student / assignment
+    before, old_answers = _manual_scores(_COURSE, student, assignment), _answer_hashes(graded_dir)
+    pending = verdicts.stored_to_review(_COURSE, student, assignment) if before else {}
     result = _API.autograde(assignment, student, force=True, create=True)
+    to_review = changed_since_manual(before, old_answers, _answer_hashes(graded_dir), pending) if before else {}
     log = (result.get("log") or "") + "\n" + (result.get("error") or "")
     problem = autograde_problem(_COURSE, student, assignment, log)
     if problem is None and not result.get("success", False):
@@ -134,7 +188,7 @@ def _grade_one(task):
     repairs = [line.split(preprocessors.REPAIRED, 1)[1].strip() for line in log.splitlines()
                if preprocessors.REPAIRED in line]
     t_grade = time.perf_counter() - t0
-    verdicts, t_recheck = None, 0.0
+    rechecked, t_recheck = None, 0.0
     if problem is None:
         fb = _API.generate_feedback(assignment, student, force=True)
         if not fb.get("success", False):
@@ -148,11 +202,11 @@ def _grade_one(task):
             master = _COURSE.master(assignment)
             notebook = _COURSE.submitted / student / assignment / f"{assignment}.ipynb"
             t1 = time.perf_counter()
-            verdicts = recheck.recheck_submission(master, notebook, _REFERENCES[assignment], seed=_SEED)
+            rechecked = recheck.recheck_submission(master, notebook, _REFERENCES[assignment], seed=_SEED)
             t_recheck = time.perf_counter() - t1
     return dict(student=student, assignment=assignment, problem=problem, seconds=time.perf_counter() - t0,
                 grade_seconds=t_grade, recheck_seconds=t_recheck, worker=os.getpid(), init_seconds=_INIT_SECONDS,
-                recheck=verdicts, repairs=repairs)
+                recheck=rechecked, repairs=repairs, to_review=to_review)
 
 
 def late_feedback(course: Course, policy: late.Policy, student: str, assignment: str) -> None:
@@ -238,17 +292,17 @@ def write_class_files(course: Course) -> tuple[list, dict, list[dict], list[dict
     stored verdicts (:mod:`coursekit.verdicts`); no student code runs.  Returns the class's submissions,
     failures, disagreements and the records that do not match."""
     everyone = submissions(course)
-    failures, flags, rechecks, repairs = verdicts.load(course, everyone)
+    failures, flags, rechecks, repairs, to_review = verdicts.load(course, everyone)
     # the records: the gradebook's scores against the autograded notebooks (a changed row is reported)
     records = integrity.check_records(course, db_url(course), [s for s in everyone if s not in failures])
     # a set's due date (course.toml) against each graded submission's timestamp.txt: no clock is read
     lateness = late.submission_lateness(course, late.load_policy(course), [s for s in everyone if s not in failures])
     pairs = similar_pairs(course, [s for s in everyone if s not in failures])
     disagree = report.write_all(course.dir, db_url(course), everyone, failures, flags, rechecks, records=records,
-                                lateness=lateness, pairs=pairs, repairs=repairs)
+                                lateness=lateness, pairs=pairs, repairs=repairs, to_review=to_review)
     # the same findings where the instructor grades: the formgrader's flag and the cells' automatic comments
     findings.to_gradebook(db_url(course), [s for s in everyone if s not in failures], flags, disagree, pairs,
-                          repairs)
+                          repairs, to_review)
     nbgrader(course, "export", f"--CsvExportPlugin.to={course.dir / 'nbgrader-export.csv'}", "--log-level=WARN")
     return everyone, failures, disagree, records
 
@@ -336,7 +390,7 @@ def grade_class(course: Course, *, jobs: int, students: str | None = None, shard
     failures = {(r["student"], r["assignment"]): r["problem"] for r in results if r["problem"]}
     for r in results:  # kept, so that the class files always hold the whole class (and `coursekit report`)
         verdicts.save(course, r["student"], r["assignment"], problem=r["problem"], flags=flags,
-                      recheck=r.get("recheck"), repairs=r.get("repairs"))
+                      recheck=r.get("recheck"), repairs=r.get("repairs"), to_review=r.get("to_review"))
     everyone, class_failures, disagree, records = write_class_files(course)
     never = sum(v == verdicts.NEVER_GRADED for v in class_failures.values())
     print(f"class files: the whole class, {len(everyone)} submission(s)"

@@ -52,7 +52,7 @@ def _source(g) -> str:
     return "auto"
 
 
-def gradebook_scores(db_url: str, subs) -> tuple[dict, dict]:
+def gradebook_scores(db_url: str, subs, to_review: dict | None = None) -> tuple[dict, dict]:
     """``(scores, sources)`` of the graded submissions, from the gradebook.
 
     ``scores`` is ``{(student, assignment): {exercise: (score or None, max)}}``;
@@ -62,6 +62,12 @@ def gradebook_scores(db_url: str, subs) -> tuple[dict, dict]:
     manual grade" again at every autograde, but keeps it, and so does the
     report.  Only a cell with no score at all waits for a human grader, and
     then its exercise's score is None.
+
+    ``to_review`` is ``{(student, set): {grade cell: old manual score}}``: cells
+    graded by hand whose answer changed in a resubmission since
+    (:func:`coursekit.grade.changed_since_manual`).  Until the instructor grades
+    such a cell again (nbgrader's "needs manual grade" cleared), its old score
+    still counts and its source reads ``to review (old score X)``.
     """
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -79,6 +85,9 @@ def gradebook_scores(db_url: str, subs) -> tuple[dict, dict]:
                     ex = exercise_of(g.name)
                     per[ex][1] += g.max_score
                     source = _source(g)
+                    old = (to_review or {}).get((student, assignment), {}).get(g.name)
+                    if old is not None and g.manual_score is not None and g.needs_manual_grade:
+                        source = f"to review (old score {old:g})"
                     if source == "pending":
                         per[ex][2] = True  # waits for a human grader
                         continue
@@ -403,7 +412,8 @@ th{{background:#eee}}img{{max-width:100%}}</style></head>
 
 
 def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdicts: dict,
-              records=(), lateness: dict | None = None, pairs=(), repairs: dict | None = None) -> list[dict]:
+              records=(), lateness: dict | None = None, pairs=(), repairs: dict | None = None,
+              to_review: dict | None = None) -> list[dict]:
     """``grades.csv``, ``report.html`` and ``integrity.json`` in ``course_dir``; returns the disagreements.
 
     The scores in ``grades.csv`` and ``report.html`` are the scores of record
@@ -417,7 +427,7 @@ def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdic
     ``repairs`` what :class:`coursekit.preprocessors.RepairCells` repaired in each submission before grading.
     """
     status = {key: "graded" for key in subs} | {k: f"NOT GRADED: {v}" for k, v in failures.items()}
-    scores, sources = gradebook_scores(db_url, subs)
+    scores, sources = gradebook_scores(db_url, subs, to_review)
     disagree = disagreements(scores, verdicts)
     record = scores_of_record(scores, verdicts, sources)
     write_csv(course_dir / "grades.csv", subs, record, status, _record_sources(record, scores, sources), lateness)

@@ -49,7 +49,7 @@ def _table(url: str):
 
 
 def save(course: Course, student: str, assignment: str, *, problem: str | None, flags: list[Flag],
-         recheck: dict | None, repairs: list[str] | None = None) -> None:
+         recheck: dict | None, repairs: list[str] | None = None, to_review: dict | None = None) -> None:
     """Keep one submission's verdicts, replacing any earlier ones (one transaction: never half a row)."""
     import sqlalchemy as sa
 
@@ -57,7 +57,7 @@ def save(course: Course, student: str, assignment: str, *, problem: str | None, 
     data = dict(version=VERSION, student=student, assignment=assignment, problem=problem,
                 graded_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 flags=[dataclasses.asdict(f) for f in flags if (f.student, f.assignment) == (student, assignment)],
-                recheck=recheck or {}, repairs=list(repairs or []))
+                recheck=recheck or {}, repairs=list(repairs or []), to_review=dict(to_review or {}))
     key = sa.and_(table.c.student == student, table.c.assignment == assignment)
     with engine.begin() as conn:
         conn.execute(table.delete().where(key))
@@ -68,9 +68,10 @@ def save(course: Course, student: str, assignment: str, *, problem: str | None, 
 NEVER_GRADED = "never graded: no verdicts are stored for it (run `make grade` for this student)"
 
 
-def load(course: Course, subs) -> tuple[dict, list[Flag], dict, dict]:
-    """The stored verdicts of ``subs``: ``(failures, flags, recheck verdicts, repairs)``, as ``report.write_all``
-    takes them (``repairs``: ``{(student, set): [what was repaired before grading]}``).
+def load(course: Course, subs) -> tuple[dict, list[Flag], dict, dict, dict]:
+    """The stored verdicts of ``subs``: ``(failures, flags, recheck verdicts, repairs, to review)``, as
+    ``report.write_all`` takes them (``repairs``: ``{(student, set): [what was repaired before grading]}``;
+    ``to review``: ``{(student, set): {grade cell: old manual score}}``, hand-graded answers changed since).
 
     A submission with no stored verdicts counts as not graded, with that reason.
     """
@@ -79,7 +80,7 @@ def load(course: Course, subs) -> tuple[dict, list[Flag], dict, dict]:
     engine, table = _table(db_url(course))
     with engine.connect() as conn:
         stored = {(r.student, r.assignment): (r.version, r.data) for r in conn.execute(sa.select(table))}
-    failures, flags, verdicts, repairs = {}, [], {}, {}
+    failures, flags, verdicts, repairs, to_review = {}, [], {}, {}, {}
     for student, assignment in subs:
         version, text = stored.get((student, assignment), (None, None))
         try:
@@ -96,4 +97,11 @@ def load(course: Course, subs) -> tuple[dict, list[Flag], dict, dict]:
             verdicts[(student, assignment)] = data["recheck"]
         if data.get("repairs"):
             repairs[(student, assignment)] = data["repairs"]
-    return failures, flags, verdicts, repairs
+        if data.get("to_review"):
+            to_review[(student, assignment)] = data["to_review"]
+    return failures, flags, verdicts, repairs, to_review
+
+
+def stored_to_review(course: Course, student: str, assignment: str) -> dict:
+    """The hand-graded cells of one submission still waiting for review, as the last run stored them."""
+    return load(course, [(student, assignment)])[4].get((student, assignment), {})
