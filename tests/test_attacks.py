@@ -180,6 +180,15 @@ def attacked(tmp_path_factory):
         reached = False
     listener.close()
 
+    # `coursekit report` alone (no student code) rebuilds the class files of this run, byte for byte
+    written = {name: (ag / name).read_bytes() for name in RECORDS[1:]}
+    t1 = time.perf_counter()
+    reported = subprocess.run(coursekit(ag, "report"), cwd=top, env=env, capture_output=True, text=True)
+    report_seconds = time.perf_counter() - t1
+    rewritten = {name: (ag / name).read_bytes() for name in RECORDS[1:]}
+    print(f"\ncoursekit report: {report_seconds:.1f} s for the class of {n_subs} submissions "
+          f"(coursekit grade: {elapsed:.1f} s)")
+
     with (ag / "grades.csv").open(newline="") as fh:
         rows = {r["student"]: r for r in csv.DictReader(fh)}
     integrity = json.loads((ag / "integrity.json").read_text())
@@ -189,7 +198,7 @@ def attacked(tmp_path_factory):
           f"({cpu / n_subs:.1f} CPU s each), exit code {result.returncode}")
     data = dict(ag=ag, result=result, rows=rows, integrity=integrity, kernel=kernel, before=before, after=after,
                 alive_before=alive_before, alive_after=alive_after, survivors=survivors, reached=reached,
-                elapsed=elapsed, cpu=cpu, n_subs=n_subs)
+                elapsed=elapsed, cpu=cpu, n_subs=n_subs, reported=reported, written=written, rewritten=rewritten)
     data["table"] = _table(data)
     print(data["table"])
     if os.environ.get("CONVBOOK_ATTACK_TABLE"):
@@ -389,3 +398,9 @@ def test_copies_are_reported_with_the_lines_they_share(attacked):
         nb = gb.find_submission_notebook("03-polynomial", "03-polynomial", "atk-noop_checkers")
         comment = {c.name: c.auto_comment or "" for c in nb.comments}["poly-multiply-answer"]
         assert nb.flagged and "re-check (suspicious)" in comment and "audit, line" in comment, comment
+
+
+def test_report_alone_rebuilds_the_class_files_of_the_run(attacked):
+    assert attacked["reported"].returncode == 0, attacked["reported"].stdout[-2000:] + attacked["reported"].stderr
+    for name, data in attacked["written"].items():
+        assert attacked["rewritten"][name] == data, name
