@@ -174,3 +174,10 @@ def test_a_copy_always_pairs_with_its_original_whatever_the_order(program, order
         return
     found = copies.pairs("x", {who: cells[who] for who in order})
     assert [(p.a, p.b, p.score) for p in found] == [("ann", "bob", 1.0)]
+
+
+def test_the_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(copies, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 4 and result.failed == 0, result
