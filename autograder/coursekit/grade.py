@@ -84,9 +84,14 @@ def cause(log: str) -> str:
     return (found[-1] if found else lines[-1] if lines else "no log")[:300]
 
 
+def log_path(course: Course, student: str, assignment: str) -> Path:
+    """Where nbgrader's log of one submission is kept (report.html links it)."""
+    return course.logs / student / f"{assignment}.log"
+
+
 def write_log(course: Course, student: str, assignment: str, log: str) -> Path:
-    """Keep nbgrader's whole log of one submission (``logs/<student>/<set>.log``), replacing an earlier run's."""
-    path = course.logs / student / f"{assignment}.log"
+    """Keep nbgrader's whole log of one submission (:func:`log_path`), replacing an earlier run's."""
+    path = log_path(course, student, assignment)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(log.strip() + "\n")
     return path
@@ -116,24 +121,30 @@ def _grade_task(task):
         warnings.simplefilter("always")
         done = _grade_one(task)
     if caught:
-        with (_COURSE.logs / done["student"] / f"{done['assignment']}.log").open("a") as log:
+        with log_path(_COURSE, done["student"], done["assignment"]).open("a") as log:
             log.write("".join(f"\nwarning: {warnings.formatwarning(w.message, w.category, w.filename, w.lineno)}"
                               for w in caught))
     return done
+
+
+def _notebooks(folder: Path):
+    """``(path, notebook)`` for each readable notebook in ``folder``, in name order (an unreadable one is skipped:
+    it has no answers to compare)."""
+    import nbformat
+
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            yield path, nbformat.read(path, as_version=4)
+        except Exception:  # noqa: BLE001 - not a notebook nbformat can read
+            continue
 
 
 def _answer_hashes(folder: Path) -> dict[str, str]:
     """{grade_id: hash of the source} of the answer cells of the notebooks in ``folder``."""
     import hashlib
 
-    import nbformat
-
     out = {}
-    for path in sorted(folder.glob("*.ipynb")):
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except Exception:  # noqa: BLE001 - no earlier graded version to compare with
-            continue
+    for _, nb in _notebooks(folder):
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("solution") and meta.get("grade_id"):
@@ -294,15 +305,15 @@ def write_class_files(course: Course) -> tuple[list, dict, list[dict], list[dict
     everyone = submissions(course)
     failures, flags, rechecks, repairs, to_review = verdicts.load(course, everyone)
     # the records: the gradebook's scores against the autograded notebooks (a changed row is reported)
-    records = integrity.check_records(course, db_url(course), [s for s in everyone if s not in failures])
+    graded = [s for s in everyone if s not in failures]
+    records = integrity.check_records(course, db_url(course), graded)
     # a set's due date (course.toml) against each graded submission's timestamp.txt: no clock is read
-    lateness = late.submission_lateness(course, late.load_policy(course), [s for s in everyone if s not in failures])
-    pairs = similar_pairs(course, [s for s in everyone if s not in failures])
+    lateness = late.submission_lateness(course, late.load_policy(course), graded)
+    pairs = similar_pairs(course, graded)
     disagree = report.write_all(course.dir, db_url(course), everyone, failures, flags, rechecks, records=records,
                                 lateness=lateness, pairs=pairs, repairs=repairs, to_review=to_review)
     # the same findings where the instructor grades: the formgrader's flag and the cells' automatic comments
-    findings.to_gradebook(db_url(course), [s for s in everyone if s not in failures], flags, disagree, pairs,
-                          repairs, to_review)
+    findings.to_gradebook(db_url(course), graded, flags, disagree, pairs, repairs, to_review)
     nbgrader(course, "export", f"--CsvExportPlugin.to={course.dir / 'nbgrader-export.csv'}", "--log-level=WARN")
     return everyone, failures, disagree, records
 
@@ -310,18 +321,9 @@ def write_class_files(course: Course) -> tuple[list, dict, list[dict], list[dict
 def similar_pairs(course: Course, subs) -> list:
     """The pairs of graded submissions of each set that share code, and those that share it with the master
     (:mod:`coursekit.copies`; the release's cells are the starter code left out)."""
-    import nbformat
-
     def cells(folder: Path) -> dict[str, str]:
-        out = {}
-        for path in sorted(folder.glob("*.ipynb")):
-            try:
-                nb = nbformat.read(path, as_version=4)
-            except Exception:  # noqa: BLE001 - an unreadable notebook shares nothing
-                continue
-            out.update({f"{path.stem}: {label}": source
-                        for label, source in copies.notebook_cells(nb, _plain_python).items()})
-        return out
+        return {f"{path.stem}: {label}": source for path, nb in _notebooks(folder)
+                for label, source in copies.notebook_cells(nb, _plain_python).items()}
 
     found = []
     for assignment in sorted({a for _, a in subs}):

@@ -82,12 +82,8 @@ def load(course: Course, subs) -> tuple[dict, list[Flag], dict, dict, dict]:
         stored = {(r.student, r.assignment): (r.version, r.data) for r in conn.execute(sa.select(table))}
     failures, flags, verdicts, repairs, to_review = {}, [], {}, {}, {}
     for student, assignment in subs:
-        version, text = stored.get((student, assignment), (None, None))
-        try:
-            data = json.loads(text) if version == VERSION else None
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
+        data = _decode(*stored.get((student, assignment), (None, None)))
+        if data is None:
             failures[(student, assignment)] = NEVER_GRADED
             continue
         if data["problem"]:
@@ -102,6 +98,23 @@ def load(course: Course, subs) -> tuple[dict, list[Flag], dict, dict, dict]:
     return failures, flags, verdicts, repairs, to_review
 
 
+def _decode(version, text) -> dict | None:
+    """A stored row's verdicts, or None for a missing row, another version or text that is not a JSON object."""
+    try:
+        data = json.loads(text) if version == VERSION else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def stored_to_review(course: Course, student: str, assignment: str) -> dict:
-    """The hand-graded cells of one submission still waiting for review, as the last run stored them."""
-    return load(course, [(student, assignment)])[4].get((student, assignment), {})
+    """The hand-graded cells of one submission still waiting for review, as the last run stored them
+    (one row read: a grading worker asks this for each submission with a hand grade)."""
+    import sqlalchemy as sa
+
+    engine, table = _table(db_url(course))
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(table.c.version, table.c.data).where(
+            sa.and_(table.c.student == student, table.c.assignment == assignment))).first()
+    data = _decode(*row) if row is not None else None
+    return (data or {}).get("to_review") or {}
