@@ -274,3 +274,14 @@ def test_grading_refuses_without_bubblewrap(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(CourseError, match="apt-get install bubblewrap"):
         sandbox.bwrap_path()
+
+
+def test_a_grader_who_is_not_root_gets_a_user_namespace_and_no_setpriv(monkeypatch, tmp_path):
+    """As root the sandbox drops to a user of its own with setpriv; as anyone else (the instructor on the hub,
+    tests/test_hub.py) bubblewrap makes a user namespace, and setpriv, which only root may use, is left out."""
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    argv = sandbox.bwrap_argv(tmp_path, [tmp_path], ["true"])
+    assert "--unshare-user" in argv and not any(a.endswith("setpriv") for a in argv), argv
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    argv = sandbox.bwrap_argv(tmp_path, [tmp_path], ["true"])
+    assert "--unshare-user" not in argv and any(a.endswith("setpriv") for a in argv), argv

@@ -132,18 +132,18 @@ def sandbox_uid() -> int:
 
 def bwrap_argv(workdir: Path, writable: list[Path], command: list[str]) -> list[str]:
     """The bubblewrap command that runs ``command`` in ``workdir`` inside the sandbox."""
-    root = os.geteuid() == 0
+    as_root = os.geteuid() == 0
     # every namespace but the user's when root: setpriv below then drops to a real unprivileged user
     argv = [bwrap_path(), "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-            *([] if root else ["--unshare-user"]), "--die-with-parent", "--new-session", "--clearenv"]
+            *([] if as_root else ["--unshare-user"]), "--die-with-parent", "--new-session", "--clearenv"]
     # a private /tmp first (the grader's /tmp is never seen), so that the mounts below may sit inside it
     argv += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
     mounts = [*_readonly_roots(), *map(str, writable), f"{_INSIDE}/{_CELL_LIMIT_FILE.name}"]
     # bubblewrap makes the folders above a mount point private (0700): open them, or nobody cannot pass
     for parent in sorted({str(a) for m in mounts for a in Path(m).parents if str(a) != "/"}, key=len):
         argv += ["--perms", "0755", "--dir", parent]
-    for root in _readonly_roots():
-        argv += ["--ro-bind", root, root]
+    for top in _readonly_roots():
+        argv += ["--ro-bind", top, top]
     for name in ("lib", "lib64", "bin", "sbin"):  # Debian's merged /usr
         if Path(f"/{name}").is_symlink():
             argv += ["--symlink", os.readlink(f"/{name}"), f"/{name}"]
@@ -156,7 +156,7 @@ def bwrap_argv(workdir: Path, writable: list[Path], command: list[str]) -> list[
     for k, v in sorted(env.items()):
         argv += ["--setenv", k, v]
     argv += ["--chdir", str(workdir)]
-    if root:
+    if as_root:
         # as root, become this process's own unprivileged user (no file is writable by ownership, and the process
         # limit holds and is this sandbox's alone), seen as nobody from inside its own user namespace
         uid = sandbox_uid()
