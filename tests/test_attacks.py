@@ -333,7 +333,7 @@ def test_an_honest_control_keeps_full_marks_and_no_flag(name, attacked):
 def test_the_rest_of_the_class_is_graded(attacked):
     out = attacked["result"].stdout + attacked["result"].stderr
     assert "Traceback" not in attacked["result"].stdout, out[-3000:]
-    statuses = {s: {a: r[f"{a}/status"] for a in SETS if r.get(f"{a}/status") != "no submission"}
+    statuses = {s: {a: r[f"{a}/status"] for a in SETS if r.get(f"{a}/status") != "missing"}
                 for s, r in attacked["rows"].items()}
     assert len(statuses) == 1 + len(VARIANTS) + len(BARES) + len(CONTROLS), statuses
     ungraded = {s: st for s, st in statuses.items() if any(v != "graded" for v in st.values())}

@@ -108,7 +108,7 @@ def test_coursekit_layers_point_down():
                "coursekit.masters", "coursekit.lessons",
                "coursekit.preprocessors", "coursekit.sandbox", "coursekit._cell_cpu_limit", "coursekit.integrity"},
               {"coursekit.similarity", "coursekit.copies", "coursekit.forbidden", "coursekit._recheck_child",
-               "coursekit._recheck_guard", "coursekit.late"},
+               "coursekit._recheck_guard", "coursekit.late", "coursekit.roster"},
               {"coursekit.config"}, {"coursekit.paths"}, {"coursekit"}]
     rank = {m: i for i, layer in enumerate(layers) for m in layer}
     graph = import_graph("coursekit", PACKAGES["coursekit"])

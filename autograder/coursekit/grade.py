@@ -24,7 +24,7 @@ import zlib
 from pathlib import Path
 
 from . import (audit, copies, findings, forbidden, integrity, late, masters, preprocessors, recheck, release, report,
-               sandbox, verdicts)
+               roster, sandbox, verdicts)
 from .config import db_url, load_config, nbgrader, venv_env
 from .paths import Course, CourseError
 
@@ -311,7 +311,8 @@ def write_class_files(course: Course) -> tuple[list, dict, list[dict], list[dict
     lateness = late.submission_lateness(course, late.load_policy(course), graded)
     pairs = similar_pairs(course, graded)
     disagree = report.write_all(course.dir, db_url(course), everyone, failures, flags, rechecks, records=records,
-                                lateness=lateness, pairs=pairs, repairs=repairs, to_review=to_review)
+                                lateness=lateness, pairs=pairs, repairs=repairs, to_review=to_review,
+                                roster=roster.students(course))
     # the same findings where the instructor grades: the formgrader's flag and the cells' automatic comments
     findings.to_gradebook(db_url(course), graded, flags, disagree, pairs, repairs, to_review)
     nbgrader(course, "export", f"--CsvExportPlugin.to={course.dir / 'nbgrader-export.csv'}", "--log-level=WARN")

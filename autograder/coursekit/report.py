@@ -223,12 +223,14 @@ def set_total(per: dict, late=None) -> tuple[float, float | None]:
 
 
 def write_csv(path: Path, subs, scores: dict, status: dict, sources: dict | None = None,
-              lateness: dict | None = None) -> None:
+              lateness: dict | None = None, roster=()) -> None:
     """``grades.csv``.  A set with a due date (``lateness``: :func:`coursekit.late.submission_lateness`) also has
     ``<set>/late hours`` and ``<set>/late penalty`` columns; the penalty is taken from ``<set>/total``, and
-    ``<set>/sources`` ends with ``late penalty=`` and the rule's outcome."""
+    ``<set>/sources`` ends with ``late penalty=`` and the rule's outcome.  Every student of the ``roster`` has
+    a row: a set they did not submit reads ``missing``, with an empty total (never 0), and a student who
+    submitted nothing has an empty grand total too."""
     lateness = lateness or {}
-    students = sorted({s for s, _ in subs})
+    students = sorted({s for s, _ in subs} | set(roster))
     assignments = sorted({a for _, a in subs})
     late_sets = {a for _, a in lateness}
     columns: dict[str, list[str]] = {}
@@ -262,12 +264,13 @@ def write_csv(path: Path, subs, scores: dict, status: dict, sources: dict | None
                     row.append(f"{total:g}")
                 else:
                     row += ["", "", ""] if a in late_sets else [""]
-                row.append(status.get((s, a), "no submission"))
+                row.append(status.get((s, a), "missing"))
                 where = (sources or {}).get((s, a), "") if per else ""
                 if per and late:
                     where = "; ".join(filter(None, [where, f"late penalty={late.reason}"]))
                 row.append(where)
-            row.append(f"{grand:g}")
+            submitted_any = any((s, a) in status for a in assignments)
+            row.append(f"{grand:g}" if submitted_any else "")
             w.writerow(row)
 
 
@@ -331,7 +334,8 @@ def _pairs_section(pairs) -> str:
 
 
 def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures: dict, records=(),
-               lateness: dict | None = None, pairs=(), repairs: dict | None = None) -> None:
+               lateness: dict | None = None, pairs=(), repairs: dict | None = None, missing=()) -> None:
+    """``report.html``; ``missing`` are the ``(student, set)`` of the roster with no submission."""
     from matplotlib.figure import Figure
 
     logs = {(p.parent.name, p.stem) for p in (path.parent / "logs").glob("*/*.log")}
@@ -361,6 +365,10 @@ def write_html(path: Path, scores: dict, status: dict, flags, disagree, failures
         sections.append("<h2>Hardest exercises</h2>" + _table(["assignment", "exercise", "mean score", "n"], rows))
     if lateness:
         sections.append(_late_section(scores, status, lateness))
+    if missing:
+        sections.append("<h2>Missing submissions</h2><p>Students of the roster with no submission of a set: "
+                        "their score is empty in grades.csv, not 0.</p>"
+                        + _table(["student", "assignment"], [[st, a] for st, a in sorted(missing)]))
     sections.append("<h2>Submissions that could not be graded</h2><p>The one-line cause; the log link opens "
                     "nbgrader's whole log of that submission (<code>logs/&lt;student&gt;/&lt;set&gt;.log</code>).</p>"
                     + _linked_table(["student", "assignment", "why"],
@@ -413,7 +421,7 @@ th{{background:#eee}}img{{max-width:100%}}</style></head>
 
 def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdicts: dict,
               records=(), lateness: dict | None = None, pairs=(), repairs: dict | None = None,
-              to_review: dict | None = None) -> list[dict]:
+              to_review: dict | None = None, roster=()) -> list[dict]:
     """``grades.csv``, ``report.html`` and ``integrity.json`` in ``course_dir``; returns the disagreements.
 
     The scores in ``grades.csv`` and ``report.html`` are the scores of record
@@ -425,14 +433,17 @@ def write_all(course_dir: Path, db_url: str, subs, failures: dict, flags, verdic
     the set totals in ``grades.csv`` and listed in ``report.html``.  ``pairs`` are
     :func:`coursekit.copies.pairs`'s findings (submissions that share code, or share it with the master);
     ``repairs`` what :class:`coursekit.preprocessors.RepairCells` repaired in each submission before grading.
+    ``roster`` are the students of :mod:`coursekit.roster`: each has a row in ``grades.csv``.
     """
     status = {key: "graded" for key in subs} | {k: f"NOT GRADED: {v}" for k, v in failures.items()}
     scores, sources = gradebook_scores(db_url, subs, to_review)
     disagree = disagreements(scores, verdicts)
     record = scores_of_record(scores, verdicts, sources)
-    write_csv(course_dir / "grades.csv", subs, record, status, _record_sources(record, scores, sources), lateness)
+    write_csv(course_dir / "grades.csv", subs, record, status, _record_sources(record, scores, sources), lateness,
+              roster)
+    missing = [(st, a) for a in sorted({a for _, a in subs}) for st in sorted(set(roster)) if (st, a) not in status]
     write_html(course_dir / "report.html", record, status, flags, disagree, failures, records, lateness, pairs,
-               repairs)
+               repairs, missing)
     (course_dir / "integrity.json").write_text(json.dumps(
         {"flags": [dataclasses.asdict(f) for f in flags], "disagreements": disagree,
          "not_graded": [{"student": s, "assignment": a, "why": p} for (s, a), p in sorted(failures.items())],
