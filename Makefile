@@ -12,7 +12,7 @@ export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED ?= 0
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help sysdeps venv book pdf serve test test-fast bench bench-grade release lab grade report audit masters clean
+.PHONY: help sysdeps venv book pdf serve test test-fast bench bench-grade release lab grade report audit masters clean hub hub-release hub-collect hub-feedback hub-down
 
 help:
 	@echo "make book     set up the venv, generate the student versions, build the site into _build/html"
@@ -26,6 +26,9 @@ help:
 	@echo "make audit    the integrity audit of every submission"
 	@echo "make bench-grade  submissions per minute, serially and with 2 jobs"
 	@echo "make serve    serve _build/html on http://127.0.0.1:8000"
+	@echo "make hub      (root) JupyterHub on 127.0.0.1 with nbgrader's exchange, for the roster (HUB_PORT=N)"
+	@echo "make hub-release SET=s / hub-collect SET=s / hub-feedback SET=s   the round trip, in the instructor's hub terminal"
+	@echo "make hub-down (root) remove the accounts make hub made, and the hub's state"
 
 # Debian packages the tests need (chromium, postgresql, bubblewrap, poppler-utils): installed when run as root
 # with apt, else one `apt-get install` line and a stop -- never a skipped test.
@@ -95,6 +98,17 @@ grade: $(STAMP)
 
 report: $(STAMP)
 	$(COURSEKIT) report
+
+# The classroom: JupyterHub with nbgrader's exchange (autograder/coursekit/hub.py).  `make hub` runs as root;
+# the hub-* targets run in the instructor's hub terminal, in their copy of the course (~/convbook).
+hub: sysdeps $(STAMP)
+	$(if $(ROSTER),CONVBOOK_ROSTER='$(abspath $(ROSTER))') $(COURSEKIT) hub $(if $(HUB_PORT),--port '$(HUB_PORT)')
+
+hub-release hub-collect hub-feedback: $(STAMP)
+	$(COURSEKIT) $@ '$(SET)'
+
+hub-down: $(STAMP)
+	$(COURSEKIT) hub-down
 
 clean:
 	rm -rf _build autograder/release autograder/autograded autograder/feedback autograder/logs autograder/gradebook.db

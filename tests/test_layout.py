@@ -103,10 +103,11 @@ def test_the_cycle_check_sees_a_cycle(tmp_path):
 def test_coursekit_layers_point_down():
     """cli -> commands -> libraries -> config -> paths, never upwards."""
     layers = [{"coursekit.cli", "coursekit.__main__"},
-              {"coursekit.grade"}, {"coursekit.release", "coursekit.workspace", "coursekit.lab"},
+              {"coursekit.grade", "coursekit.hub", "coursekit.exchange"}, {"coursekit.release", "coursekit.workspace", "coursekit.lab"},
               {"coursekit.audit", "coursekit.findings", "coursekit.recheck", "coursekit.report", "coursekit.verdicts",
                "coursekit.masters", "coursekit.lessons",
-               "coursekit.preprocessors", "coursekit.sandbox", "coursekit._cell_cpu_limit", "coursekit.integrity"},
+               "coursekit.preprocessors", "coursekit.sandbox", "coursekit._cell_cpu_limit", "coursekit.integrity",
+               "coursekit.accounts"},
               {"coursekit.similarity", "coursekit.copies", "coursekit.forbidden", "coursekit._recheck_child",
                "coursekit._recheck_guard", "coursekit.late", "coursekit.roster"},
               {"coursekit.config"}, {"coursekit.paths"}, {"coursekit"}]

@@ -11,6 +11,7 @@ the same database).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import glob
 import os
@@ -50,8 +51,10 @@ def _as_postgres(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
 
-@pytest.fixture(scope="module")
-def postgres(tmp_path_factory):
+@contextlib.contextmanager
+def postgres_server():
+    """A scratch PostgreSQL server on a free 127.0.0.1 port, trusting local connections; yields the URL of its
+    database ``gradebook`` and stops the server (and removes its folder) after."""
     bindir = _pg_bin()
     if bindir is None:
         pytest.fail("PostgreSQL is not installed: `apt-get install postgresql` (.ci/run does it)")
@@ -70,6 +73,12 @@ def postgres(tmp_path_factory):
     finally:
         _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
         shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    with postgres_server() as url:
+        yield url
 
 
 def _machine(top: Path, students: dict) -> Path:

@@ -5,6 +5,8 @@
 #   bubblewrap    the grading sandbox (`make grade` refuses to run without it)
 #   poppler-utils pdftotext/pdfinfo, to read the PDF edition back
 #   fonts-wqy-microhei  a Chinese font, for the Chinese terms of the PDF edition (else they print as boxes)
+#   npm           installs the JupyterHub proxy (configurable-http-proxy, pinned in hub/package-lock.json)
+#   python3-venv  the hub users' environment, a venv of Debian's python3 (make hub; coursekit/hub.py)
 #   fonts-noto-cjk  Noto Sans CJK, from which the book build cuts the site's Chinese web font (chapters/_ext/page_fit.py)
 # Run as root with apt-get: installs what is missing.  Otherwise: prints the one apt-get line and fails,
 # so that no test is skipped for want of a package.
@@ -16,6 +18,9 @@ command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
 fc-list "Noto Sans CJK SC" 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+/usr/bin/python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
+command -v useradd >/dev/null 2>&1 || need+=(passwd)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing the Debian packages the tests need: ${need[*]}"

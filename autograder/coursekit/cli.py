@@ -9,6 +9,11 @@ Usage (the Makefile calls these; each is also fine by hand, from any folder)::
     coursekit audit            # the integrity audit of every submission
     coursekit grade            # audit, autograde, re-check, feedback, grades.csv, report.html
     coursekit report           # grades.csv, report.html, integrity.json again, from the gradebook (runs no code)
+    coursekit hub              # (root) accounts, users' environment, exchange; JupyterHub on 127.0.0.1 (--port N)
+    coursekit hub-release SET  # on the hub, the instructor: release into the exchange
+    coursekit hub-collect SET  # collect the latest submission per student into submitted/
+    coursekit hub-feedback SET # release the feedback written by `coursekit grade`
+    coursekit hub-down         # (root) remove the accounts `coursekit hub` made, and the hub's state
 
 ``python -m coursekit ...`` is the same.  The course is this repository's
 ``autograder/`` unless ``--course DIR`` (or ``CONVBOOK_COURSE``) names another.
@@ -24,7 +29,7 @@ import argparse
 import os
 import sys
 
-from . import grade, lab, masters, release
+from . import exchange, grade, hub, lab, masters, release
 from .paths import ENV_VAR, CourseError, current
 
 
@@ -53,6 +58,16 @@ def _parser() -> argparse.ArgumentParser:
                               "gradebook: release once, then grade each shard with --no-release)")
     sub.add_parser("report", help="rebuild grades.csv, report.html and integrity.json for the whole class from the "
                                   "gradebook and the stored verdicts, without running any student code")
+    hub_p = sub.add_parser("hub", help="(as root) the roster's accounts, the users' environment, the exchange, "
+                                       "then JupyterHub on 127.0.0.1")
+    hub_p.add_argument("--port", type=int, default=int(os.environ["HUB_PORT"]) if os.environ.get("HUB_PORT") else None,
+                       help="the hub's port on 127.0.0.1 (`make hub HUB_PORT=N`; default 8000)")
+    for verb, what in (("release", "release a set into the exchange"),
+                       ("collect", "collect the latest submission of a set per student into submitted/"),
+                       ("feedback", "release a set's feedback (after `coursekit grade`) for students to fetch")):
+        p = sub.add_parser(f"hub-{verb}", help=what)
+        p.add_argument("set", nargs="?", default=os.environ.get("SET") or None, help="the set (default: SET)")
+    sub.add_parser("hub-down", help="(as root) remove the accounts `coursekit hub` made and the hub's state")
     for p in (audit_p, grade_p):
         p.add_argument("--students", default=os.environ.get("STUDENTS") or None,
                        help="comma-separated student ids or globs (default: STUDENTS, or everyone)")
@@ -79,6 +94,16 @@ def main(argv=None) -> int:
             grade.audit_class(course, students=args.students, shard=args.shard)
         elif args.command == "report":
             return grade.report_class(course)
+        elif args.command == "hub":
+            return hub.serve(course, port=args.port)
+        elif args.command == "hub-release":
+            exchange.hub_release(course, args.set)
+        elif args.command == "hub-collect":
+            exchange.hub_collect(course, args.set)
+        elif args.command == "hub-feedback":
+            exchange.hub_feedback(course, args.set)
+        elif args.command == "hub-down":
+            print(f"removed the hub's state and the accounts it made: {', '.join(hub.down()) or 'none'}")
         elif args.command == "grade":
             return grade.grade_class(course, jobs=args.jobs, students=args.students, shard=args.shard,
                                      no_release=args.no_release)

@@ -42,9 +42,11 @@ from . import masters, workspace
 from .config import nbgrader, venv_env
 from .paths import BIN, Course, CourseError
 
-__all__ = ["ROLES", "STAMP", "release_if_changed", "jupyter_config", "pick_port", "lab_command", "lab"]
+__all__ = ["ROLES", "CONFIG_ROLES", "STAMP", "release_if_changed", "jupyter_config", "pick_port", "lab_command", "lab"]
 
 ROLES = ("student", "instructor")
+#: the configurations :func:`jupyter_config` writes: the two lab roles, and a hub student's (coursekit.hub)
+CONFIG_ROLES = (*ROLES, "hub-student")
 STAMP = ".coursekit-release.json"
 DEFAULT_PORT = 8888
 # nbgrader's config for a student's Validate (the file the convbook wheel installs into {prefix}/etc/jupyter)
@@ -126,22 +128,25 @@ def jupyter_config(config_dir: Path, role: str) -> Path:
     >>> jupyter_config(d, "teacher")
     Traceback (most recent call last):
     ...
-    coursekit.paths.CourseError: role must be one of ('student', 'instructor'), got 'teacher'
+    coursekit.paths.CourseError: role must be one of ('student', 'instructor', 'hub-student'), got 'teacher'
     """
-    if role not in ROLES:
-        raise CourseError(f"role must be one of {ROLES}, got {role!r}")
-    student = role == "student"
+    if role not in CONFIG_ROLES:
+        raise CourseError(f"role must be one of {CONFIG_ROLES}, got {role!r}")
+    student = role != "instructor"
     server = {ext: not student for ext in _INSTRUCTOR_SERVER_EXTENSIONS}
     server["nbgrader.server_extensions.validate_assignment"] = True
     disabled = {plugin: student for plugin in _INSTRUCTOR_LAB_PLUGINS}
     disabled["@jupyter/nbgrader:validate-assignment"] = False
+    if role == "hub-student":  # on a hub, a student fetches and submits in the Assignments tab (nbgrader's menu opens it)
+        server["nbgrader.server_extensions.assignment_list"] = True
+        disabled["@jupyter/nbgrader:assignment-list"] = disabled["@jupyter/nbgrader:menu"] = False
     disabled.update({plugin: True for plugin in _ALWAYS_OFF})
     config = {"ServerApp": {"jpserver_extensions": server},
               # no request to the internet for news or new versions, whatever the browser side asks
               "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}
     (config_dir / "labconfig").mkdir(parents=True, exist_ok=True)
     (config_dir / "jupyter_server_config.json").write_text(json.dumps(config, indent=1) + "\n")
-    if student:  # Validate's wall-clock backstop = grading's: the config the convbook wheel installs for students
+    if role == "student":  # Validate's wall-clock backstop = grading's: the config the convbook wheel installs for students
         shutil.copyfile(STUDENT_NBGRADER_CONFIG, config_dir / "nbgrader_config.py")
     (config_dir / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": disabled}, indent=1) + "\n")
@@ -221,7 +226,7 @@ def _serve(cmd: list[str], env: dict, root: Path, url: str, token: str) -> int:
 def lab(course: Course, *, port: int | None = None, role: str = "student") -> int:
     """Bring the release and the workspace up to date, start JupyterLab and print its URL once it serves."""
     if role not in ROLES:
-        raise CourseError(f"role must be one of {ROLES}, got {role!r}")
+        raise CourseError(f"role must be one of {CONFIG_ROLES}, got {role!r}")
     port = pick_port(port)  # before any work: a taken port is known at once
     release_if_changed(course)
     if role == "student":

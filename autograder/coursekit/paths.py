@@ -64,9 +64,18 @@ class Course:
 
 
 def current() -> Course:
-    """The course named by ``CONVBOOK_COURSE``, or this repository's ``autograder/``."""
+    """The course named by ``CONVBOOK_COURSE``, else this repository's ``autograder/``.
+
+    Where coursekit is installed from a copy rather than editable (the hub's shared environment,
+    :mod:`coursekit.hub`), the course is the ``autograder/`` of the current folder, where ``make`` runs.
+    """
     named = os.environ.get(ENV_VAR)
-    course = Course(Path(named).resolve() if named else DEFAULT_COURSE)
+    if named:
+        course = Course(Path(named).resolve())
+    elif (DEFAULT_COURSE / "nbgrader_config.py").is_file():
+        course = Course(DEFAULT_COURSE)
+    else:
+        course = Course(Path.cwd().resolve() / "autograder")
     if not (course.dir / "nbgrader_config.py").is_file():
         raise CourseError(f"{course.dir} is not a course folder: it has no nbgrader_config.py "
                           f"(set {ENV_VAR} or pass --course to a folder that has one)")
