@@ -1,6 +1,6 @@
 """`make bench`: every benchmark table, measured side by side in one run.
 
-Usage: python bench/run.py [--quick] [name ...]   (names: multiply, convolve, fft, nn)
+Usage: python bench/run.py [--quick] [name ...]   (names: multiply, convolve, fft, nn, widgets)
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ SUITES = {
     "convolve": ("bench_convolve", "discrete.convolve(method='auto') vs numpy and scipy.signal"),
     "fft": ("bench_fft", "fourier.fft vs numpy.fft and scipy.fft"),
     "nn": ("bench_nn", "nn.conv2d vs torch (CPU, same threads) and the BLAS limit"),
+    "widgets": ("bench_widgets", "the live explorers: kernel time per slider step, and a burst of key presses"),
 }
 
 

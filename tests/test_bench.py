@@ -16,10 +16,15 @@ def test_bench_quick_prints_every_table():
     for title in ("fourier.multiply vs Python int (x * y) and gmpy2",
                   "discrete.convolve(method='auto') vs numpy.convolve, scipy.signal.fftconvolve / oaconvolve",
                   "fourier.fft vs numpy.fft.fft and scipy.fft.fft",
-                  "nn.conv2d (float32) vs torch.nn.functional.conv2d"):
+                  "nn.conv2d (float32) vs torch.nn.functional.conv2d",
+                  "Live explorers: one slider step (ms)"):
         assert title in out.stdout, f"missing table: {title}\n{out.stdout[-2000:]}"
     for column in ("slower than gmpy2", "auto / best peer", "vs scipy", "vs torch"):  # the peers' ratios
         assert column in out.stdout, f"missing ratio column: {column}"
+    explorers = out.stdout.split("Live explorers: one slider step (ms)", 1)[1]
+    for name in ("rolling_up", "discrete", "long_multiplication", "butterfly", "wraparound", "conv2d", "gallery"):
+        assert f"{name}_explorer" in explorers, f"no row for {name}_explorer"
+    assert " NO\n" not in explorers, "a burst of key presses did not end on the right picture"
     assert "exact" in out.stdout and " NO\n" not in out.stdout.split("## fourier.fft")[0], "an inexact product"
 
 

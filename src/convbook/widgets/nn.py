@@ -27,6 +27,7 @@ ipywidgets is an optional dependency, imported when the explorer is built
 from __future__ import annotations
 
 import html
+import threading
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -34,9 +35,12 @@ from numpy.typing import ArrayLike
 
 from convbook._validation import check_int, check_real, describe
 from convbook.plotting import nn as pn
+from convbook.plotting._style import _figure_and_axes
 from convbook.plotting.nn._common import _out_size, _pads, _real_array
+from convbook.plotting.nn.equivariance_and_filters import _Explorer
+from convbook.plotting.nn.gallery import _fill, _GalleryGrid, _Setting
 
-from ._common import _ipywidgets, _png_output
+from ._common import _ipywidgets, _LiveFigure, _png_bytes_output, _Redraw
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -171,15 +175,32 @@ def conv2d_explorer(image: ArrayLike | None = None, kernels: dict[str, ArrayLike
             raise ValueError(f"padding={padding!r} is not allowed. Acceptable padding values are 'valid', "
                              "'same', 0, 1, 2, 3 or 4 (zeros added on each side).")
 
+    pictures = {}                  # kernel name -> (picture, live figure): one figure per kernel
+    shown = {"figure": None}
+
+    def live_picture(name, s, p, d):
+        """The picture of kernel ``name`` updated to one setting (built and laid out at its first setting)."""
+        if name not in pictures:
+            made = _Explorer(image, kernels[name], name, figsize, dpi)
+            made.update(s, p, d)            # a setting that is not a layer raises here: nothing is kept
+            # a step redraws the input and output panels (their boxes follow the arrays' shapes) and the
+            # formula; the kernel's panel is part of the background
+            pictures[name] = (made, _LiveFigure(made.fig, lambda: (made.ax_in, made.ax_out, made.size_text)))
+        else:
+            pictures[name][0].update(s, p, d)
+        return pictures[name]
+
     def render(name, s, p, d):
         """(png output or None, html text, error message or None) for one setting."""
         k = kernels[name]
         try:
             text = _size_html(image.shape, k.shape, s, p, d)
-            fig = pn.conv_explorer_figure(image, k, s, p, d, kernel_name=name, figsize=figsize, dpi=dpi)
+            made, live = live_picture(name, s, p, d)
         except ValueError as exc:
+            shown["figure"] = None
             return None, f"<b>not allowed</b>: {html.escape(str(exc))}", str(exc)
-        picture = _png_output(fig, f"conv2d with {name}, stride {s}, padding {p!r}, dilation {d}")
+        shown["figure"] = made.fig
+        picture = _png_bytes_output(live.png(), f"conv2d with {name}, stride {s}, padding {p!r}, dilation {d}")
         return picture, text, None
 
     first, text, error = render(kernel, stride, padding, dilation)
@@ -194,15 +215,19 @@ def conv2d_explorer(image: ArrayLike | None = None, kernels: dict[str, ArrayLike
     output = widgets.Output()
     output.outputs = (first,)
 
-    def redraw(change=None):
+    def draw():
         png, message, _ = render(kernel_menu.value, stride_slider.value, padding_menu.value, dilation_slider.value)
         size.value = message
         output.outputs = () if png is None else (png,)
 
+    redraw = _Redraw(draw)
     for control in (kernel_menu, padding_menu, stride_slider, dilation_slider):
         control.observe(redraw, names="value")
-    return widgets.VBox([widgets.HBox([kernel_menu, padding_menu]), widgets.HBox([stride_slider, dilation_slider]),
-                         size, output])
+    explorer = widgets.VBox([widgets.HBox([kernel_menu, padding_menu]),
+                             widgets.HBox([stride_slider, dilation_slider]), size, output])
+    explorer._redraw = redraw
+    explorer._figure = lambda: shown["figure"]     # the figure shown now (None when the setting is refused)
+    return explorer
 
 
 # --------------------------------------------------------------------------
@@ -212,6 +237,7 @@ def conv2d_explorer(image: ArrayLike | None = None, kernels: dict[str, ArrayLike
 _GALLERY_PADDINGS = (("0", 0), ("1", 1), ("2", 2), ("3", 3), ("same", "same"), ("full", "full"))
 _GALLERY_RANGES = {"n": (1, 8), "kernel_size": (1, 4), "stride": (1, 3), "dilation": (1, 3),
                    "output_padding": (0, 2)}
+_GALLERY_KEPT = 12     # pictures of settings kept for a quick return (each a figure built once)
 
 
 def gallery_explorer(case: str = "stride", *, dpi: float = 72) -> ipywidgets.VBox:
@@ -292,50 +318,87 @@ def gallery_explorer(case: str = "stride", *, dpi: float = 72) -> ipywidgets.VBo
     widgets.jslink((play, "value"), (frame, "value"))
     size = widgets.HTML()
     output = widgets.Output()
-    busy = []
+    quiet = set()       # threads whose own changes to the controls redraw nothing (they redraw themselves)
+    pictures = {}       # settings -> (grid, live figure), the latest few
+    shown = {"figure": None}
 
     def settings():
         kw = {name: slider.value for name, slider in sliders.items()}
         return dict(kw, padding=padding.value, transposed=transposed.value)
 
-    def redraw(change=None):
-        if busy:
-            return
+    def live_picture(kw, st):
+        """The picture of one setting: built and sized once, then only its frame changes."""
+        key = tuple(kw.items())
+        if key not in pictures:
+            while len(pictures) >= _GALLERY_KEPT:
+                pictures.pop(next(iter(pictures)))
+            fig, ax = _figure_and_axes(None, (1.0, 1.0), dpi)      # as gallery_figure draws it
+            grid = _GalleryGrid(ax, st, None)
+            grid.update(0)
+            _fill(fig, ax, grid)
+            values = [t for t in ax.texts if t.get_gid() in ("input value", "output value", "cropped value")]
+            # the shaded cells are drawn over the input's numbers: those are redrawn too, the labels are not
+            pictures[key] = (grid, _LiveFigure(fig, lambda: (*grid.right.values(), grid.current, *grid.taps,
+                                                             *values)))
+        return pictures[key]
+
+    def fit_frames(frames):
+        me = threading.get_ident()
+        quiet.add(me)                           # moving the frame slider's range redraws nothing
+        try:
+            play.max = frame.max = frames - 1
+            frame.value = min(frame.value, frames - 1)
+        finally:
+            quiet.discard(me)
+
+    def draw():
         kw = settings()
         try:
-            out = pn.gallery_output_size(**kw)
-            frames = kw["n"] ** 2 if kw["transposed"] else out ** 2
-            busy.append(True)                     # moving the frame slider's range redraws nothing
-            try:
-                play.max = frame.max = frames - 1
-                frame.value = min(frame.value, frames - 1)
-            finally:
-                busy.clear()
-            fig = pn.gallery_figure(**kw, frame=frame.value, dpi=dpi)
+            st = _Setting(kw["n"], kw["kernel_size"], kw["stride"], kw["padding"], kw["dilation"],
+                          kw["transposed"], kw["output_padding"])
+            fit_frames(st.frames)
+            grid, live = live_picture(kw, st)
+            grid.update(frame.value)
         except (TypeError, ValueError) as exc:
             size.value = f"<b>not allowed</b>: {html.escape(str(exc))}"
             output.outputs = ()
+            shown["figure"] = None
             return
-        size.value = f"output {out} × {out}: {pn.gallery_formula(**kw)}"
-        output.outputs = (_png_output(fig, f"gallery frame {frame.value}: {kw}"),)
+        size.value = f"output {st.out} × {st.out}: {st.formula()}"
+        shown["figure"] = live.fig
+        output.outputs = (_png_bytes_output(live.png(), f"gallery frame {frame.value}: {kw}"),)
 
-    def choose(change=None):
+    redraw = _Redraw(draw)
+
+    def on_change(change=None):
+        if threading.get_ident() not in quiet:
+            redraw()
+
+    def set_case():
         chosen = dict(n=1, kernel_size=1, stride=1, padding=0, dilation=1, output_padding=0, transposed=False)
         chosen.update(cases[menu.value])
-        busy.append(True)
+        me = threading.get_ident()
+        quiet.add(me)                           # one redraw for the whole case
         try:
             for name, slider in sliders.items():
                 slider.value = chosen[name]
             padding.value, transposed.value, frame.value = chosen["padding"], chosen["transposed"], 0
         finally:
-            busy.clear()
+            quiet.discard(me)
+
+    def choose(change=None):
+        set_case()
         redraw()
 
     menu.observe(choose, names="value")
     for control in (transposed, padding, frame, *sliders.values()):
-        control.observe(redraw, names="value")
-    choose()
-    return widgets.VBox([menu, widgets.HBox([transposed, padding]),
-                         widgets.HBox([sliders["n"], sliders["kernel_size"]]),
-                         widgets.HBox([sliders["stride"], sliders["dilation"], sliders["output_padding"]]),
-                         widgets.HBox([play, frame]), size, output])
+        control.observe(on_change, names="value")
+    set_case()
+    draw()                                      # the first picture, at once
+    explorer = widgets.VBox([menu, widgets.HBox([transposed, padding]),
+                             widgets.HBox([sliders["n"], sliders["kernel_size"]]),
+                             widgets.HBox([sliders["stride"], sliders["dilation"], sliders["output_padding"]]),
+                             widgets.HBox([play, frame]), size, output])
+    explorer._redraw = redraw
+    explorer._figure = lambda: shown["figure"]     # the figure shown now (None when the setting is refused)
+    return explorer
