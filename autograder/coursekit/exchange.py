@@ -16,10 +16,9 @@ grade``).  Each wraps one nbgrader exchange command, run in the course folder wi
 
 from __future__ import annotations
 
-from . import late, lab, masters
+from . import lab, late, masters, roster
 from .config import db_url, nbgrader
 from .paths import Course, CourseError
-from .roster import read_roster, roster_path
 
 __all__ = ["check_set", "hub_release", "hub_collect", "hub_feedback"]
 
@@ -42,11 +41,6 @@ def _exchange_cmd(course: Course, *args: str) -> str:
     return out
 
 
-def _roster_students(course: Course) -> list:
-    path = roster_path(course)
-    return [m for m in read_roster(path) if m.role == "student"] if path.exists() else []
-
-
 def _duration(seconds: float) -> str:
     """A lateness for a person to read.
 
@@ -66,7 +60,7 @@ def hub_release(course: Course, name: str | None) -> None:
 
     name = check_set(course, name)
     lab.release_if_changed(course)
-    members = _roster_students(course)
+    members = roster.members(course, "student")
     with Gradebook(db_url(course)) as gb:
         for m in members:
             gb.update_or_create_student(m.id, first_name=m.first_name or None, last_name=m.last_name or None,
@@ -84,12 +78,11 @@ def hub_collect(course: Course, name: str | None) -> dict:
     got = {}
     for folder in sorted(course.submitted.glob(f"*/{name}")):
         stamp = late.read_timestamp(folder)
-        got[folder.parent.name] = late.lateness(policy, name, stamp)
+        lateness = got[folder.parent.name] = late.lateness(policy, name, stamp)
         when = stamp.strftime("%Y-%m-%d %H:%M:%S UTC") if stamp else "no timestamp"
-        lateness = got[folder.parent.name]
         mark = f"; LATE by {_duration(lateness.seconds_late)}" if lateness and lateness.seconds_late > 0 else ""
         print(f"  {folder.parent.name}: submitted {when}{mark}")
-    missing = [m.id for m in _roster_students(course) if m.id not in got]
+    missing = [s for s in roster.students(course) if s not in got]
     print(f"collected {name}: {len(got)} submission(s) in {course.rel(course.submitted)}/<student>/{name}/"
           + (f"; missing (no submission): {', '.join(missing)}" if missing else ""))
     return got

@@ -36,7 +36,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import tarfile
 import time
 import urllib.error
 import urllib.request
@@ -185,7 +184,6 @@ def build_env(repo: Path, env: Path) -> Path:
     for dist in (repo / "build", repo / "autograder" / "build"):
         shutil.rmtree(dist, ignore_errors=True)  # setuptools' scratch folders: nothing is left in the checkout
     stamp_file.write_text(json.dumps(want) + "\n")
-    (env / ".installed").touch()  # the Makefile's stamp: the instructor's `.venv` is this environment
     os.chmod(env, 0o755)
     return python
 
@@ -213,13 +211,9 @@ def instructor_copy(repo: Path, member: Member, env: Path, roster: Path) -> Path
         _step(f"{member.id}'s course {copy}: kept as it is")
         return copy
     _step(f"{member.id}'s course: copying this repository into {copy}")
-    copy.mkdir()
-    with tarfile.open(fileobj=None, mode="w", name=str(home / ".convbook.tar")) as tar:
-        for name in _repo_files(repo):
-            tar.add(repo / name, arcname=name)
-    with tarfile.open(home / ".convbook.tar") as tar:
-        tar.extractall(copy, filter="tar")
-    (home / ".convbook.tar").unlink()
+    for name in _repo_files(repo):
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(repo / name, copy / name, follow_symlinks=False)
     (copy / ".venv").symlink_to(env)
     shutil.copyfile(roster, copy / "autograder" / "roster.csv")  # the hub's roster is the copy's class list
     for p in [copy, *copy.rglob("*")]:
@@ -236,10 +230,8 @@ def _nbgrader_config(exchange: Path, course_config: Path | None) -> str:
                   "# them from the folder it runs in",
                   f"if os.path.realpath(os.getcwd()) != {str(course_config.parent)!r}:",
                   f"    load_subconfig({str(course_config)!r})  # noqa: F821"]
-    else:
-        lines += ["# Validate judges as grading does (the config the convbook wheel installs)",
-                  "from convbook.grading import wall_backstop_seconds",
-                  "c.Execute.timeout = wall_backstop_seconds()"]
+    # a student's Validate judges as grading does through the config the convbook wheel installed into the
+    # users' environment ({prefix}/etc/jupyter/nbgrader_config.py), which nbgrader reads after this one
     return "\n".join(lines) + "\n"
 
 
@@ -282,7 +274,8 @@ def settings(course: Course, *, port: int, root: Path, env: Path) -> dict:
         raise CourseError("`make hub` needs root: it makes the roster's Unix accounts and starts each user's "
                           "server as that user (run it as root, or with sudo)")
     repo = course.repo
-    members = read_roster(roster_path(course))
+    roster = roster_path(course)
+    members = read_roster(roster)
     state = root / "state"
     root.mkdir(parents=True, exist_ok=True)
     os.chmod(root, 0o755)
@@ -292,9 +285,9 @@ def settings(course: Course, *, port: int, root: Path, env: Path) -> dict:
     python = build_env(repo, env)
     exchange = prepare_exchange(root)
     _step(f"exchange: {exchange}")
-    instructors = {m.id: instructor_copy(repo, m, env, roster_path(course)) for m in members if m.role == "instructor"}
-    # the Makefile's stamp newer than the copies' requirements.txt and pyproject.toml (tar kept their times):
-    # `make` in an instructor's copy uses this environment, never tries to rebuild it
+    instructors = {m.id: instructor_copy(repo, m, env, roster) for m in members if m.role == "instructor"}
+    # the Makefile's stamp (the instructor's `.venv` is this environment), newer than the copies'
+    # requirements.txt and pyproject.toml (copied with their times): `make` there never tries to rebuild it
     (env / ".installed").touch()
     hub_db, gradebook = database_urls(os.environ.get("CONVBOOK_DATABASE"), state, course)
     if gradebook:

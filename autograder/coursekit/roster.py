@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .paths import Course, CourseError
 
-__all__ = ["ROLES", "Member", "read_roster", "roster_path", "students"]
+__all__ = ["ROLES", "Member", "read_roster", "roster_path", "members", "students"]
 
 ROLES = ("instructor", "student")
 #: a portable Unix login name (useradd's default rule, lower case)
@@ -85,9 +85,14 @@ def read_roster(path: Path) -> list[Member]:
     return members
 
 
-def students(course: Course) -> list[str]:
-    """The ids of the roster's students, or none when the course has no roster."""
+def members(course: Course, role: str | None = None) -> list[Member]:
+    """The course roster's members (of ``role``, when given), or none when the course has no roster."""
     path = roster_path(course)
     if not path.exists():
         return []
-    return [m.id for m in read_roster(path) if m.role == "student"]
+    return [m for m in read_roster(path) if role is None or m.role == role]
+
+
+def students(course: Course) -> list[str]:
+    """The ids of the roster's students, or none when the course has no roster."""
+    return [m.id for m in members(course, "student")]
