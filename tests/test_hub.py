@@ -33,7 +33,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -46,8 +45,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import ROOT, chromium_path
+from coursekit import accounts
 from leaks import secret_lines
-from test_postgres import postgres_server
+from test_postgres import _free_port, postgres_server
 from test_jupyterlab import CHROMIUM_ARGS, LOAD_MS, open_notebook, save, solution_of, type_code
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -60,12 +60,6 @@ SPAWN_S = 600
 COMMAND_S = 2400        # one instructor command (make grade runs every submission in the sandbox)
 BROWSER_MS = 300_000
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\r")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Hub:
@@ -177,36 +171,45 @@ class Hub:
         raise AssertionError(f"{login}'s server did not start within {SPAWN_S} s:\n{self.tail()}")
 
 
+def _websocket(hub: Hub, login: str, path: str):
+    """A websocket to ``/user/<login>/<path>`` with ``login``'s API token."""
+    import websocket
+
+    return websocket.create_connection(f"ws://127.0.0.1:{hub.port}/user/{login}/{path}",
+                                       header=[f"Authorization: token {hub.token(login)}"], timeout=30)
+
+
+def _messages(ws, timeout: float):
+    """The decoded messages of ``ws`` until ``timeout`` seconds have passed (a wait that times out is no message)."""
+    import websocket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            yield json.loads(ws.recv())
+        except websocket.WebSocketTimeoutException:
+            continue
+
+
 class Terminal:
     """A terminal of a user's JupyterLab, through the Jupyter server's terminal API and its websocket."""
 
     def __init__(self, hub: Hub, login: str):
-        import websocket
-
         hub.server(login)
         name = hub.api(login, "POST", f"/user/{login}/api/terminals")["name"]
-        self.ws = websocket.create_connection(f"ws://127.0.0.1:{hub.port}/user/{login}/terminals/websocket/{name}",
-                                              header=[f"Authorization: token {hub.token(login)}"], timeout=30)
-        self.transcript = ""
+        self.ws = _websocket(hub, login, f"terminals/websocket/{name}")
 
     def run(self, command: str, timeout: float = COMMAND_S) -> tuple[int, str]:
         """Type ``command`` and Enter; return its exit status and what the terminal showed meanwhile."""
-        import websocket
-
         mark = uuid.uuid4().hex[:8]
         self.ws.send(json.dumps(["stdin", f"{command}; printf '\\n=={mark}:%s==\\n' $?\r"]))
-        seen, deadline = "", time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                message = json.loads(self.ws.recv())
-            except websocket.WebSocketTimeoutException:
-                continue
+        seen = ""
+        for message in _messages(self.ws, timeout):
             if message[0] == "stdout":
                 seen += message[1]
-                found = re.search(rf"=={mark}:(\d+)==", ANSI.sub("", seen))
+                text = ANSI.sub("", seen)
+                found = re.search(rf"=={mark}:(\d+)==", text)
                 if found:
-                    text = ANSI.sub("", seen)
-                    self.transcript += text
                     return int(found.group(1)), text[:found.start()]
         raise AssertionError(f"`{command}` did not finish within {timeout} s; the terminal showed:\n{seen[-3000:]}")
 
@@ -218,20 +221,14 @@ class Kernel:
     """A Python kernel of a user's JupyterLab, through the kernel websocket (the messages JupyterLab sends)."""
 
     def __init__(self, hub: Hub, login: str):
-        import websocket
-
         hub.server(login)
         self.hub, self.login = hub, login
         self.id = hub.api(login, "POST", f"/user/{login}/api/kernels", {"name": "python3"})["id"]
         self.session = uuid.uuid4().hex
-        self.ws = websocket.create_connection(
-            f"ws://127.0.0.1:{hub.port}/user/{login}/api/kernels/{self.id}/channels?session_id={self.session}",
-            header=[f"Authorization: token {hub.token(login)}"], timeout=30)
+        self.ws = _websocket(hub, login, f"api/kernels/{self.id}/channels?session_id={self.session}")
 
     def run(self, code: str, timeout: float = 300) -> str:
         """Execute ``code``; return its stdout (an error's name and value are appended)."""
-        import websocket
-
         msg_id = uuid.uuid4().hex
         self.ws.send(json.dumps({
             "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": self.login,
@@ -239,12 +236,8 @@ class Kernel:
             "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
             "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
                         "allow_stdin": False, "stop_on_error": True}}))
-        out, deadline = "", time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                m = json.loads(self.ws.recv())
-            except websocket.WebSocketTimeoutException:
-                continue
+        out = ""
+        for m in _messages(self.ws, timeout):
             if m.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind = m["header"]["msg_type"]
@@ -431,9 +424,11 @@ def classroom(request, tmp_path_factory):
     try:
         out["startup_s"] = hub.start()
         out["database"] = request.param
-        out["homes"] = {login: (pwd.getpwnam(login).pw_dir, os.stat(pwd.getpwnam(login).pw_dir).st_mode & 0o777,
-                                os.stat(pwd.getpwnam(login).pw_dir).st_uid == pwd.getpwnam(login).pw_uid)
-                        for login in (hub.instructor, *hub.students)}
+        out["homes"] = {}
+        for login in (hub.instructor, *hub.students):
+            user = pwd.getpwnam(login)
+            home = os.stat(user.pw_dir)
+            out["homes"][login] = (user.pw_dir, home.st_mode & 0o777, home.st_uid == user.pw_uid)
         term = Terminal(hub, hub.instructor)
         out["release"] = term.run(f"cd ~/convbook && make hub-release SET={SET}")
 
@@ -491,7 +486,7 @@ def classroom(request, tmp_path_factory):
     finally:  # torn down before the tests read what happened: the last of them checks the teardown
         (shots / "hub.log").write_text(hub.log.read_text(errors="replace") if hub.log.exists() else "")
         out["removed"] = hub.stop()
-        out["left"] = [login for login in (hub.instructor, *hub.students) if _exists(login)]
+        out["left"] = [login for login in (hub.instructor, *hub.students) if accounts.exists(login)]
         out["root_left"] = hub.root.exists()
         if pg is not None:
             pg.__exit__(None, None, None)  # the server stopped, its folder removed
@@ -500,14 +495,6 @@ def classroom(request, tmp_path_factory):
         (shots / "timings.json").write_text(json.dumps(timings, indent=1) + "\n")  # for the closing notes
         print(f"\nhub: {timings}")
     return out
-
-
-def _exists(login: str) -> bool:
-    try:
-        pwd.getpwnam(login)
-    except KeyError:
-        return False
-    return True
 
 
 # ----------------------------------------------------------------------------- the tests

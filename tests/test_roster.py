@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MYST_HEADER, coursekit, tiny_course
+from conftest import coursekit, tiny_course
 from coursekit import lab
 from coursekit.exchange import check_set
 from coursekit.hub import database_urls
 from coursekit.paths import Course, CourseError
-from coursekit.roster import Member, read_roster, roster_path, students
+from coursekit.roster import Member, members, read_roster, roster_path, students
+from test_manual_grades import ANSWERS, MASTER
 
 HEADER = "id,role,first_name,last_name,email\n"
 
@@ -64,6 +65,8 @@ def test_the_roster_path_follows_the_setting(tmp_path, monkeypatch):
     p = _roster(tmp_path, HEADER + "prof,instructor,,,\nann,student,,,\n")
     monkeypatch.setenv("CONVBOOK_ROSTER", str(p))
     assert roster_path(course) == p and students(course) == ["ann"]
+    assert members(course) == [Member("prof", "instructor"), Member("ann", "student")]
+    assert members(course, "instructor") == [Member("prof", "instructor")]
 
 
 @pytest.mark.parametrize("name, match", [
@@ -103,39 +106,10 @@ def test_a_hub_student_gets_the_assignments_tab_and_no_instructor_tool(tmp_path)
     assert not (d / "nbgrader_config.py").exists()  # the hub writes its own (the exchange, the auth plugin)
 
 
-MASTER = MYST_HEADER + """\
-
-# A tiny set
-
-```{code-cell} ipython3
----
-nbgrader:
-  grade_id: double-answer
-  solution: true
----
-def double(x):
-    ### BEGIN SOLUTION
-    return 2 * x
-    ### END SOLUTION
-```
-
-```{code-cell} ipython3
----
-nbgrader:
-  grade_id: double-test
-  grade: true
-  locked: true
-  points: 1
----
-assert double(2) == 4
-print("double: passed")
-```
-"""
-
-
 @pytest.mark.slow
 def test_a_roster_student_without_a_submission_is_missing_not_zero(tmp_path):
-    ag, env = tiny_course(tmp_path, MASTER, {"ann": {"double-answer": "def double(x):\n    return 2 * x"}})
+    code, words = ANSWERS["ann"]  # test_manual_grades' tiny set: 3 points autograded, a written answer of 3
+    ag, env = tiny_course(tmp_path, MASTER, {"ann": {"double-answer": code, "why-written": words}})
     roster = _roster(tmp_path, HEADER + "prof,instructor,,,\nann,student,,,\nzed,student,,,\n")
     env = {**env, "CONVBOOK_ROSTER": str(roster)}
     result = subprocess.run(coursekit(ag, "grade", "--jobs", "1"), cwd=tmp_path, env=env, capture_output=True,
@@ -144,7 +118,7 @@ def test_a_roster_student_without_a_submission_is_missing_not_zero(tmp_path):
     with (ag / "grades.csv").open(newline="") as fh:
         rows = {r["student"]: r for r in csv.DictReader(fh)}
     assert sorted(rows) == ["ann", "zed"], rows  # the instructor is not a student
-    assert rows["ann"]["demo/status"] == "graded" and float(rows["ann"]["total"]) == 1.0, rows["ann"]
+    assert rows["ann"]["demo/status"] == "graded" and float(rows["ann"]["total"]) == 3.0, rows["ann"]
     assert rows["zed"]["demo/status"] == "missing" and rows["zed"]["demo/total"] == "" and rows["zed"]["total"] == ""
     report = (ag / "report.html").read_text()
     assert "<h2>Missing submissions</h2>" in report and "<td>zed</td><td>demo</td>" in report, report[-3000:]
