@@ -632,6 +632,35 @@ def test_empty_float64_arrays_do_not_slip_through_the_fast_lane():
         discrete.convolve(np.ones(0), np.ones(3))
 
 
+def test_empty_int64_arrays_do_not_slip_through_the_fast_lane():
+    with pytest.raises(ValueError, match="v must not be empty"):
+        discrete.convolve(np.ones(3, dtype=np.int64), np.ones(0, dtype=np.int64))
+    with pytest.raises(ValueError, match="a must not be empty"):
+        discrete.convolve(np.ones(0, dtype=np.int64), np.ones(3, dtype=np.int64))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_int64_fast_lane_gives_what_the_general_path_gives(mode):
+    """1-D int64 arrays with method='auto' skip the general validation: the same values and dtype,
+    exact, also where the bound does not fit in int64 (object result) or an input is all zeros."""
+    rng = np.random.default_rng(12)
+    i64 = np.iinfo(np.int64)
+    cases = [rng.integers(-1000, 1000, (M, N)[j]) for M, N in [(1000, 2), (1000, 100), (7, 300), (3000, 3000)]
+             for j in (0, 1)]
+    cases = list(zip(cases[::2], cases[1::2]))
+    cases += [(np.array([i64.min, 1, 2]), np.array([0, 0])),                  # all zeros: int64 zeros
+              (np.array([i64.min, i64.max]), np.array([1, -1, 1])),            # bound beyond int64: Python ints
+              (np.array([2**31, -(2**31)]), np.array([2**31, 3, -(2**31)])),   # just beyond: Python ints
+              (np.array([2**30, -(2**30)]), np.array([2**30, 3]))]             # fits
+    for a, v in cases:
+        got = discrete.convolve(a, v, mode)
+        general = discrete.convolve(a.astype(np.int32) if max(map(abs, a.tolist())) < 2**31 else a.tolist(),
+                                    v.tolist(), mode)
+        exact = discrete.convolve_loops(a.tolist(), v.tolist(), mode)
+        assert got.dtype == general.dtype == exact.dtype
+        assert got.tolist() == general.tolist() == exact.tolist()
+
+
 def test_integers_too_large_for_floats():
     with pytest.raises(OverflowError, match="a holds integers too large for float64"):
         discrete.convolve([2**2000], [1.5])

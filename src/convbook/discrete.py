@@ -45,6 +45,7 @@ compare it with numpy and scipy.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from fractions import Fraction
@@ -85,6 +86,8 @@ _METHODS = ("auto", "direct", "fft")
 _CONVOLVE_METHODS = ("auto", "direct", "fft", "overlap-add")  # convolve only: overlap-add gives numpy's windows
 _INT64_MAX = 2**63 - 1
 _F64 = np.dtype(np.float64)
+_I64 = np.dtype(np.int64)
+_MAXIMUM, _MINIMUM = np.maximum.reduce, np.minimum.reduce
 _NDARRAY = np.ndarray
 
 # ---------------------------------------------------------------------------
@@ -223,14 +226,15 @@ def _max_abs(x) -> int:
     return max(int(x.max()), -int(x.min()))
 
 
-def _as_int_arrays(a, v, terms):
+def _as_int_arrays(a, v, terms, maxes=None):
     """Integer operands as int64 arrays, or object arrays of Python ints if too large.
 
     Returns ``(a, v, fits, bound, max|a|, max|v|)``: ``bound = max|a| * max|v| * terms``
     bounds every output, and ``fits`` says whether it is <= int64's maximum
     (then int64 arithmetic is exact; otherwise Python ints are needed).
+    ``maxes``: ``(max|a|, max|v|)`` when the caller has them already.
     """
-    ma, mv = _max_abs(a), _max_abs(v)
+    ma, mv = maxes or (_max_abs(a), _max_abs(v))
     bound = ma * mv * terms
     if bound == 0:  # an operand is all zeros: values of the other may not fit in int64
         return np.zeros(a.shape, np.int64), np.zeros(v.shape, np.int64), True, 0, 0, 0
@@ -558,11 +562,14 @@ def _oa_cost(M, N, kind="f"):
     return a0 + blocks * L * (alin + anlogn * math.log2(max(L, 2))), B
 
 
+@functools.lru_cache(maxsize=1024)  # 'auto' asks on every call: a few us of arithmetic, against ~0.1 us
 def _float_plan(M, N, mode, kind, corr=False):
     """For floating inputs: (method the model prefers, start, length, FFT length).
 
     The three costs are compared in the order direct, fft, overlap-add; a tie
     goes to the earlier.  Correlation (``corr``) has no overlap-add route.
+    A pure function of the sizes and of the constants above (read once, at
+    import, like ``_DIRECT_TAPS``), hence cached.
     """
     start, length = _window(M, N, mode, corr)
     L = _fft_length(M, N, start, length, kind)
@@ -588,6 +595,30 @@ def _oa_int_plan(M, N):
     L = _pow2(B + N - 1)
     B = L - N + 1
     return B, L, -(-M // B)
+
+
+@functools.lru_cache(maxsize=1024)  # as _float_plan: asked on every integer call of 'auto'
+def _int_costs(M, N, mode, fits, corr=False):
+    """For integer inputs, the costs that do not depend on the values: ``(direct, L, fft, oa)``.
+
+    ``direct``: numpy's kernel (on Python ints when the bound
+    ``max|a| * max|v| * min(M, N)`` does not fit in int64, ``fits`` false);
+    ``L``: the FFT length; ``fft``, ``oa``: the cheapest FFT routes, one float
+    FFT of the whole and one per overlap-add block (``inf`` where overlap-add
+    is not weighed).
+    """
+    start, length = _window(M, N, mode, corr)
+    direct = _direct_cost(M, N, start, length, "i", fits)
+    L = _fft_length(M, N, start, length, "i")
+    cheapest_fft = _fft_cost(L) + _F_INT_LIN * L
+    oa = _oa_int_cost(max(M, N), min(M, N)) if not corr and _oa_applies(M, N) else math.inf
+    return direct, L, cheapest_fft, oa
+
+
+def _int_direct_first(M, N, mode, fits, corr=False):
+    """Whether numpy's kernel costs no more than the cheapest FFT route: then 'auto' takes it, whatever the values."""
+    direct, _, cheapest_fft, oa = _int_costs(M, N, mode, fits, corr)
+    return direct <= min(cheapest_fft, oa)
 
 
 def _oa_int_cost(M, N):
@@ -642,30 +673,27 @@ def _always_direct_taps() -> int:
 _DIRECT_TAPS = _always_direct_taps()
 
 
-def _choose(a, v, kind, mode, corr=False):
+def _choose(a, v, kind, mode, corr=False, maxes=None):
     """'direct', 'fft' or 'overlap-add' for prepared 1-D operands (the cost model of method='auto').
 
-    Correlation (``corr``) chooses between 'direct' and 'fft' only.
+    Correlation (``corr``) chooses between 'direct' and 'fft' only.  ``maxes``:
+    ``(max|a|, max|v|)`` of integer operands when the caller has them already.
     """
     M, N = len(a), len(v)
-    start, length = _window(M, N, mode, corr)
     if kind in "fc":
         if M * N <= _ALWAYS_DIRECT:
             return "direct"
         best = _float_plan(M, N, mode, kind, corr)[0]
         return best if best == "direct" else best if _finite_or_direct(a, v) == "fft" else "direct"
     # integers (rationals are scaled to integers first)
-    ma, mv = _max_abs(a), _max_abs(v)
+    ma, mv = maxes or (_max_abs(a), _max_abs(v))
     fits = ma * mv * min(M, N) <= _INT64_MAX
-    direct = _direct_cost(M, N, start, length, kind, fits)
-    L = _fft_length(M, N, start, length, kind)
-    cheapest_fft = _fft_cost(L) + _F_INT_LIN * L
-    oa = _oa_int_cost(max(M, N), min(M, N)) if not corr and _oa_applies(M, N) else math.inf
+    direct, L, cheapest_fft, oa = _int_costs(M, N, mode, fits, corr)
     if direct <= min(cheapest_fft, oa):
         return "direct"
     if ma < 2**53 and mv < 2**53:
-        na = float(np.linalg.norm(a.astype(np.float64)))
-        nv = float(np.linalg.norm(v.astype(np.float64)))
+        af, vf = a.astype(np.float64), v.astype(np.float64)
+        na, nv = math.sqrt(af.dot(af)), math.sqrt(vf.dot(vf))  # numpy.linalg.norm's own formula for 1-D
         if _float_fft_is_exact(na, nv, L):
             # Then every block passes the same check too (smaller norms, shorter FFTs):
             # both FFT routes are one float FFT per block.
@@ -702,12 +730,13 @@ def _core(a, v, kind, mode, method, corr=False):
     if kind == "q":
         (a, da), (v, dv) = _scale_rationals(a), _scale_rationals(v)
         den, kind = da * dv, "i"
+    maxes = (_max_abs(a), _max_abs(v)) if kind == "i" else None
     if method == "auto":
-        method = _choose(a, v, kind, mode, corr)
+        method = _choose(a, v, kind, mode, corr, maxes)
     M, N = len(a), len(v)
     start, length = _window(M, N, mode, corr)
     if kind == "i":
-        a, v, fits, _, ma, mv = _as_int_arrays(a, v, min(M, N))
+        a, v, fits, _, ma, mv = _as_int_arrays(a, v, min(M, N), maxes)
         if method == "direct" or not ma:
             if not fits:  # numpy's kernel on Python ints
                 a, v = a.astype(object), v.astype(object)
@@ -852,34 +881,42 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] 
     >>> convolve([2**62, 2**62], [4, 4], method="fft").tolist()
     [18446744073709551616, 36893488147419103232, 18446744073709551616]
     """
-    # Fast lane for the commonest call -- float64 arrays, method='auto' --: skip
-    # the general validation (these checks are the same ones, cheaper) and go
-    # straight to numpy's kernel or the FFT, as the cost model says.
+    # Fast lanes for the commonest calls -- 1-D float64 or int64 arrays,
+    # method='auto' --: skip the general validation (these checks are the same
+    # ones, cheaper) and go straight to numpy's kernel or the FFT, as the cost
+    # model says.  Anything else (and any input that needs an error message)
+    # takes the general path below.
     if (
         type(a) is _NDARRAY
         and type(v) is _NDARRAY
-        and a.dtype is _F64
-        and v.dtype is _F64
         and method == "auto"
-        and a.ndim == 1
-        and v.ndim == 1
         and _kernel_correlate is not None
         and (mode == "full" or mode == "same" or mode == "valid")
     ):
-        long, short = (a, v) if a.shape[0] >= v.shape[0] else (v, a)
-        M, N = long.shape[0], short.shape[0]
-        if N and (N <= _DIRECT_TAPS or M * N <= _ALWAYS_DIRECT):
-            return _kernel_correlate(long, short[::-1], mode)
-        if N:
-            best, start, length, L = _float_plan(M, N, mode, "f")
-            if best == "direct" or not (np.isfinite(a).all() and np.isfinite(v).all()):
-                return _kernel_correlate(long, short[::-1], mode)
-            if best == "fft":
-                return _cyclic_float(long, short, L, "f")[start : start + length].copy()
-            from convbook._blocks import overlap_add_float
+        sa, sv = a.shape, v.shape
+        if len(sa) == 1 and len(sv) == 1 and sa[0] and sv[0]:  # 1-D, not empty
+            long, short, M, N = (a, v, sa[0], sv[0]) if sa[0] >= sv[0] else (v, a, sv[0], sa[0])
+            da, dv = a.dtype, v.dtype
+            if da is _F64 and dv is _F64:
+                if N <= _DIRECT_TAPS or M * N <= _ALWAYS_DIRECT:
+                    return _kernel_correlate(long, short[::-1], mode)
+                best, start, length, L = _float_plan(M, N, mode, "f")
+                if best == "direct" or not (np.isfinite(a).all() and np.isfinite(v).all()):
+                    return _kernel_correlate(long, short[::-1], mode)
+                if best == "fft":
+                    return _cyclic_float(long, short, L, "f")[start : start + length].copy()
+                from convbook._blocks import overlap_add_float
 
-            y = overlap_add_float(long, short, _oa_plan(M, N)[0])[start : start + length]
-            return y.copy() if length < M + N - 1 else y
+                y = overlap_add_float(long, short, _oa_plan(M, N)[0])[start : start + length]
+                return y.copy() if length < M + N - 1 else y
+            if da is _I64 and dv is _I64:
+                # int64 is exact in numpy's kernel when the bound of every output fits
+                # (then the result is int64, as on the general path); otherwise, or
+                # when an FFT route may be cheaper, the general path decides.
+                ma = max(int(_MAXIMUM(a)), -int(_MINIMUM(a)))
+                mv = max(int(_MAXIMUM(v)), -int(_MINIMUM(v)))
+                if ma * mv * N <= _INT64_MAX and _int_direct_first(M, N, mode, True):
+                    return _kernel_correlate(long, short[::-1], mode)
     check_choice("mode", mode, _MODES)
     check_choice("method", method, _CONVOLVE_METHODS)
     a, v, kind = _prepare_1d(a, v)
@@ -1065,7 +1102,7 @@ def choose_method(a: ArrayLike, v: ArrayLike,
     Returns
     -------
     str
-        'direct' or 'fft'.
+        'direct', 'fft' or 'overlap-add'.
 
     Raises
     ------
