@@ -320,7 +320,8 @@ def test_didactic_bluestein_keeps_its_power_of_two():
         assert rel_err(fourier.fft_bluestein(x), np.fft.fft(x)) <= 1e-12
 
 
-@pytest.mark.parametrize("n", [360, 3**7, 2**6 * 5**3, 97 * 32, 2**12])
+# 32..: the real-GEMM passes (every radix <= 64, two passes or more); 97 * 32 keeps the complex path
+@pytest.mark.parametrize("n", [32, 360, 3**7, 3**8, 2**6 * 5**3, 61 * 64, 6000, 97 * 32, 2**12, 2**13, 2**18])
 def test_stockham_error_stays_within_its_bound(n):
     """||fft(x) - numpy's||_2 <= (our bound + numpy's assumed bound) ||X||_2, and far below it."""
     x = random_vector(n + 1, n, True)
@@ -484,6 +485,51 @@ def test_fast_limb_extraction_and_packing_agree_with_the_readable_versions():
             assert _fft.assemble(coefficients, b) == fourier.from_limbs(coefficients, b)
 
 
+def _from_coefficients(c, b: int) -> int:
+    return sum(int(v) << (b * k) for k, v in enumerate(c))
+
+
+def test_fast_centred_limbs_and_balanced_digits_agree_with_the_readable_versions():
+    rng = random.Random(6)
+    for b in range(1, 27):
+        half = 2 ** (b - 1)
+        for bits in (1, 7, 8, 63, 64, 65, 200, 1001, 4099):
+            for x in (random_int(rng, bits), 2**bits - 1, 2 ** (bits - 1)):
+                n = -(-bits // b) + rng.choice((0, 0, 1, 2))
+                limbs = fourier.to_limbs(x, b).tolist()
+                limbs += [0] * (n - len(limbs))
+                assert _fft.centred_limbs(x, b, n).tolist() == [v - half for v in limbs]
+                d = _fft.balanced_digits(x, b, n)
+                assert d.dtype == np.float64 and d.shape == (n,)
+                assert fourier.from_limbs([int(v) for v in d], b) == x
+                assert all(-half <= v < half for v in d[:-1].tolist()) and -half <= d[-1] <= 2**b
+    assert _fft.centring_offset(4, 3) == 0x888
+
+
+def test_carry_assemble_agrees_with_the_readable_sum():
+    rng = random.Random(7)
+    for b in range(1, 27):
+        for n in (1, 2, 3, 17, 300):
+            for top in (1, b, 2 * b, 41, 58):
+                c = np.array([rng.randrange(-(2**top), 2**top) for _ in range(n)], dtype=np.int64)
+                assert _fft.carry_assemble(c, b, top) == _from_coefficients(c, b)
+                scratch = np.full(2 * n + 3, -12345, dtype=np.int64)  # stale contents must not matter
+                assert _fft.carry_assemble(c, b, top, scratch=scratch) == _from_coefficients(c, b)
+                assert _fft.assemble_signed(c, b) == _from_coefficients(c, b)
+    for b in (12, 14, 16):  # carries that ripple a long way, up and down
+        for c in ([2**b - 1] * 50 + [2**b], [2 ** (2 * b)] + [2**b - 1] * 300, [-1] + [0] * 200 + [1],
+                  [1] + [-(2**b) + 1] * 100 + [-1], [2**40] * 40 + [-(2**40)] * 40):
+            c = np.array(c, dtype=np.int64)
+            assert _fft.carry_assemble(c, b, 42) == _from_coefficients(c, b)
+            assert _fft.carry_assemble(-c, b, 42) == -_from_coefficients(c, b)
+
+
+@settings(deadline=None, max_examples=200)
+@given(b=st.integers(1, 26), c=st.lists(st.integers(-(2**45), 2**45), min_size=1, max_size=80))
+def test_carry_assemble_hypothesis(b, c):
+    assert _fft.carry_assemble(np.array(c, dtype=np.int64), b, 46) == _from_coefficients(c, b)
+
+
 def test_the_whole_idea_in_one_line():
     x, y = random_int(random.Random(1), 3000), random_int(random.Random(2), 2000)
     for b in (8, 16, 20):
@@ -570,13 +616,41 @@ def test_multiply_adversarial_structured_factors(name):
 
 
 def test_degenerate_inputs_fail_the_certificate_and_take_the_safe_plan():
-    m = 2**300_000 - 1
-    bits = m.bit_length()
+    bits = 300_000 - 300_000 % _fft.choose(300_000, 300_000, False).limb_bits  # whole limbs
     optimistic = _fft.choose(bits, bits, False)
     safe = _fft.choose(bits, bits, True)
+    b, n = optimistic.limb_bits, optimistic.limbs_x
+    assert b * n == bits
+    # Every balanced digit at -2^(b-1) but the top one (2^(b-1)): the worst spectrum.
+    m = (1 << (b * n)) - _fft.centring_offset(b, n)
+    assert -(-m.bit_length() // b) == n and set(_fft.balanced_digits(m, b, n)[:-1].tolist()) == {-(2 ** (b - 1))}
     assert _fft.attempt_product(m, m, optimistic) is None  # the run-time certificate refuses
     assert _fft.attempt_product(m, m, safe) == m * m
+    assert _fft.fft_product(m, m - 1) == m * (m - 1)
     assert safe.limb_bits < optimistic.limb_bits
+    ones = 2**bits - 1  # balanced digits -1, 0, ..., 0, 2^b: tiny norms, the optimistic plan suffices
+    assert _fft.attempt_product(ones, ones, optimistic) == ones * ones
+
+
+def test_reused_spectrum_buffers_are_per_thread():
+    import threading
+
+    rng = random.Random(11)
+    pairs = [(random_int(rng, 200_000), random_int(rng, 200_000)) for _ in range(4)]
+    plan = _fft.choose(200_000, 200_000, False)
+    wrong = []
+
+    def work(x, y):
+        for _ in range(5):
+            if _fft.attempt_product(x, y, plan) != x * y:  # unverified: a shared buffer would show
+                wrong.append((x, y))
+
+    threads = [threading.Thread(target=work, args=pair) for pair in pairs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not wrong
 
 
 def test_splitting_beyond_the_transform_cap_is_exact():

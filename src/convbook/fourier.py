@@ -59,9 +59,11 @@ __all__ = [
 _DFT_MATRIX_MAX = 4096
 _MODES = ("full", "same", "valid")
 #: Below this many bits in the smaller factor, :func:`multiply` hands over to
-#: Python's ``x * y``.  Measured (bench/bench_multiply.py, best-of-many
-#: timings): the FFT path becomes faster near 7000 decimal digits (23 000 bits).
-CROSSOVER_BITS = 24_000
+#: Python's ``x * y``.  Measured (CPU-time medians of interleaved runs,
+#: random full-length factors): the FFT path becomes faster near 5400
+#: decimal digits (18 000 bits): 0.9 to 1.0 times as fast as ``x * y`` at
+#: 5000 digits, 1.1 at 5500, 1.15 at 6000, 1.8 at 10^4.
+CROSSOVER_BITS = 18_000
 
 
 # --------------------------------------------------------------------------
@@ -529,10 +531,17 @@ def fft(x: ArrayLike) -> np.ndarray:
 
       that is one multiplication by the twiddle factors (transposing to the
       new layout in the same numpy call) and the r-point DFT of all the
-      sub-sequences as one batch of small DFT-matrix products.  The batches
-      are cut so that BLAS never starts its worker threads: predictable
-      timings on a shared machine.  Plans, twiddles and matrices are cached
-      per n.
+      sub-sequences as one batch of small DFT-matrix products.  From
+      n = 32 on (radices up to 64, two passes or more) the products are
+      real: each row of r complex numbers, contiguous, is read as 2r
+      floats and multiplied by the 2r x 2r real matrix of the DFT (BLAS's
+      real GEMM, about twice as fast as its complex one here); passes go in
+      pairs, the second of a pair with its twiddles folded into one matrix
+      per value of the previous digit, so that it only copies.  The
+      batches are cut so that BLAS never starts its worker threads:
+      predictable timings on a shared machine.  Plans, twiddles and
+      matrices are cached per n; each thread keeps its work buffers for
+      its last few lengths (64 MB at most).
     - n has a prime factor of 257 or more (65537, :math:`10^5 + 3`,
       :math:`257 \cdot 256`, ...): Bluestein's chirp-z algorithm
       (:func:`fft_bluestein`), whose circular convolution is done with two
@@ -960,8 +969,10 @@ def multiply_plan(bits_x: int, bits_y: int) -> MultiplyPlan:
         A named tuple with
 
         - ``limb_bits`` (b), ``limbs_x``, ``limbs_y`` (:math:`\lceil
-          \text{bits}/b \rceil`), ``length`` (the real FFT length, the
-          smallest even :math:`2^i 3^j 5^k \ge` limbs_x + limbs_y - 1);
+          \text{bits}/b \rceil`), ``length`` (the real FFT length, an
+          even :math:`2^i 3^j 5^k \ge` limbs_x + limbs_y - 1: the smallest,
+          or one at most 10% longer with fewer factors 3, whose passes are
+          slower per point);
         - ``max_coefficient``: :math:`\min(n_x, n_y)(2^b - 1)^2`, the largest
           possible coefficient of the limb convolution (it must, and does,
           stay far below :math:`2^{53}`);
@@ -969,7 +980,8 @@ def multiply_plan(bits_x: int, bits_y: int) -> MultiplyPlan:
           inputs (checked at run time by the exact certificate);
         - ``safe_limb_bits``, ``safe_length``, ``safe_error_bound``: the
           smaller limbs used when the run-time certificate fails (degenerate
-          inputs such as :math:`2^k - 1`); the bound holds for every input
+          inputs whose balanced digits are all :math:`-2^{b-1}`); the bound
+          holds for every input
           (None when even 1-bit limbs cannot be certified: multiply then
           splits the factors);
         - ``uses_fft``: whether ``multiply`` (default threshold) takes the
@@ -985,24 +997,27 @@ def multiply_plan(bits_x: int, bits_y: int) -> MultiplyPlan:
 
     Notes
     -----
-    Limbs are centred before the transform (:math:`u_i = x_i - 2^{b-1}`, so
-    :math:`|u_i| \le 2^{b-1}`), which removes the dominant zero-frequency
-    term.  The bound is that of :func:`fft_convolve` applied to the centred
-    limbs, with :math:`\delta` taken from Higham's Theorem 24.2 for radix-2
+    The factors are written with balanced digits before the transform,
+    :math:`x = \sum_i u_i 2^{bi}` with :math:`|u_i| \le 2^{b-1}` (the top
+    digit :math:`\le 2^b`), which removes the dominant zero-frequency term
+    that non-negative limbs would give; the convolution of the digits is then
+    directly the (signed) coefficient vector of :math:`xy`.  The bound is
+    that of :func:`fft_convolve` applied to the digits, with :math:`\delta` taken from Higham's Theorem 24.2 for radix-2
     FFTs (:math:`t\eta/(1-t\eta)`, :math:`\eta = \mu + \gamma_4(\sqrt2+\mu)`,
     t levels) with twice the number of levels as a safety factor, since
     numpy's pocketfft uses mixed radices: for numpy's transforms this is an
     assumption, not a proof, which is why products are also verified.
 
     - ``limb_bits`` is the largest b whose *predicted* error for ordinary
-      inputs (centred limbs of rms :math:`2^{b-1}/\sqrt3`, and
+      inputs (digits of rms :math:`2^{b-1}/\sqrt3`, and
       :math:`\lVert P\rVert_2/\sqrt L \approx \lVert u\rVert
       \lVert v\rVert`, as measured on random factors, with a factor 1.5 of
-      slack) is at most 1/8; 17 to 19 are lowered to 16, whose limbs are
-      plain ``uint16`` values.
+      slack) is at most 1/8; an odd b is lowered by one and 17 to 19 to 16
+      (even limbs, 16-bit ones most of all, are cheaper to cut and
+      reassemble, which outweighs the slightly longer transform).
     - ``safe_limb_bits`` is the largest b whose worst-case bound is at most
-      1/8, for any limbs: :math:`\lVert u\rVert_2 \le \sqrt n\,2^{b-1}`,
-      :math:`\lVert u\rVert_1 \le n\,2^{b-1}`.
+      1/8, for any digits: :math:`\lVert u\rVert_2 \le \sqrt{n+3}\,2^{b-1}`,
+      :math:`\lVert u\rVert_1 \le (n+1)\,2^{b-1}`.
 
     Either way the coefficients are rounded only if the certificate computed
     from the actual data at run time is at most 1/4.  Longer factors get
@@ -1062,8 +1077,8 @@ def multiply(x: int, y: int, *, threshold: int | None = None) -> int:
         The factors: Python ints (or numpy integers) of any size and sign.
     threshold : int, optional
         Use Python's ``x * y`` when the smaller factor has fewer bits than
-        this.  Default: the measured crossover, ``CROSSOVER_BITS`` (24 000
-        bits, about 7200 decimal digits).  ``threshold=0`` forces the FFT path
+        this.  Default: the measured crossover, ``CROSSOVER_BITS`` (18 000
+        bits, about 5400 decimal digits).  ``threshold=0`` forces the FFT path
         (for lessons and tests).
 
     Returns
@@ -1083,19 +1098,26 @@ def multiply(x: int, y: int, *, threshold: int | None = None) -> int:
     -----
     Steps (all vectorised; no decimal strings anywhere):
 
-    1. ``int.to_bytes`` and ``numpy.frombuffer`` cut :math:`|x|` and
-       :math:`|y|` into b-bit limbs (:func:`multiply_plan` chooses b and
-       the transform length; longer factors get smaller limbs), centred to
-       :math:`[-2^{b-1}, 2^{b-1})`;
-    2. the limb vectors are convolved with ``numpy.fft.rfft``/``irfft``
-       (numpy's transforms, for speed; :func:`fft` is our own);
+    1. :math:`|x|` and :math:`|y|` are written with balanced digits in
+       :math:`[-2^{b-1}, 2^{b-1})` (:func:`multiply_plan` chooses b and
+       the transform length; longer factors get smaller limbs): one big-int
+       addition of the constant whose limbs are all :math:`2^{b-1}`, then
+       ``int.to_bytes`` and strided ``numpy`` views of the bytes cut the
+       limbs of the sum, and :math:`2^{b-1}` is subtracted from each;
+    2. the digit vectors are convolved with ``numpy.fft.rfft``/``irfft``
+       (real-input transforms; numpy's, for speed; :func:`fft` is our
+       own): the result is the coefficient vector of :math:`xy` in base
+       :math:`2^b`, no correction needed;
     3. a rigorous certificate of the rounding error (see
        :func:`fft_convolve`) is computed from the actual data; only if it is
        at most 1/4 (and every value is within 1/4 of an integer) are the
        coefficients rounded.  Otherwise the product is redone with the
        smaller, worst-case-safe limbs, and beyond float64's reach the factors
        are split in halves recursively;
-    4. the coefficients are carried and packed into bytes, and
+    4. the (signed) coefficients are combined in small groups (pairs, for
+       the usual limb sizes) into digits of base :math:`2^{gb}`, carried by
+       vectorised passes until every digit is in :math:`[0, 2^{gb})` (the
+       last few carries ripple one by one) and packed into bytes, and one
        ``int.from_bytes`` builds the result;
     5. the result is verified modulo the prime :math:`2^{30} - 35` and
        modulo :math:`2^{64}` (a few O(n) passes); if the check fails --
