@@ -516,6 +516,11 @@ def test_carry_assemble_agrees_with_the_readable_sum():
                 scratch = np.full(2 * n + 3, -12345, dtype=np.int64)  # stale contents must not matter
                 assert _fft.carry_assemble(c, b, top, scratch=scratch) == _from_coefficients(c, b)
                 assert _fft.assemble_signed(c, b) == _from_coefficients(c, b)
+                if top <= 52:  # float64 coefficients (attempt_product's), the float Horner or the int path
+                    scratch = np.full(2 * n + 3, -12345, dtype=np.int64)
+                    f = c.astype(np.float64)
+                    assert _fft.carry_assemble(f, b, top, scratch=scratch) == _from_coefficients(c, b)
+                    assert _fft.carry_assemble(f, b, top) == _from_coefficients(c, b)
     for b in (12, 14, 16):  # carries that ripple a long way, up and down
         for c in ([2**b - 1] * 50 + [2**b], [2 ** (2 * b)] + [2**b - 1] * 300, [-1] + [0] * 200 + [1],
                   [1] + [-(2**b) + 1] * 100 + [-1], [2**40] * 40 + [-(2**40)] * 40):
