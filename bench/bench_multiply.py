@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 
 import gmpy2
 from _common import median_times, print_table, progress
@@ -22,6 +23,7 @@ from _common import median_times, print_table, progress
 from convbook import fourier
 
 _BITS_PER_DIGIT = math.log2(10)
+_SAMPLE_S = 0.005  # seconds per timing sample, at least (one call when a call takes longer)
 
 
 def _random_int(rng: random.Random, digits: int) -> int:
@@ -34,12 +36,17 @@ def _row(rng, digits, repeat, threshold=None):
     x, y = _random_int(rng, digits), _random_int(rng, digits)
     gx, gy = gmpy2.mpz(x), gmpy2.mpz(y)
     exact = x * y
-    got = fourier.multiply(x, y, threshold=threshold)
+    t0 = time.perf_counter()
+    got = fourier.multiply(x, y, threshold=threshold)  # also the warm-up (plans, buffers)
+    once = max(time.perf_counter() - t0, 1e-7)
     ok = got == exact and int(gx * gy) == exact
+    # As timeit does: each sample repeats the call until it lasts a few ms, the same count for every
+    # contender, so that a sub-millisecond product is not timed as one cold call after gc.collect().
+    number = max(1, min(1000, round(_SAMPLE_S / once)))
     times = median_times(
         {"int": lambda: x * y, "gmpy2": lambda: gx * gy,
          "fourier": lambda: fourier.multiply(x, y, threshold=threshold)},
-        repeat=repeat,
+        repeat=repeat, number=number,
     )
     ti, tg, tf = times["int"], times["gmpy2"], times["fourier"]
     return [f"{digits:,}",
