@@ -12,8 +12,8 @@ import sys
 import time
 
 
-def median_times(fns: dict, repeat: int = 5, number: int = 1) -> dict:
-    """Time every callable in ``fns`` ``repeat`` times, interleaved, and return medians (s).
+def interleaved_samples(fns: dict, repeat: int = 5, number: int = 1) -> dict:
+    """Time every callable in ``fns`` ``repeat`` times, interleaved; return {name: [seconds per call, ...]}.
 
     Interleaving (a, b, a, b, ...) means that a burst of noise on the machine
     hits every contender alike, so the ratios stay meaningful.
@@ -26,7 +26,12 @@ def median_times(fns: dict, repeat: int = 5, number: int = 1) -> dict:
             for _ in range(number):
                 fn()
             samples[name].append((time.perf_counter() - t0) / number)
-    return {name: statistics.median(ts) for name, ts in samples.items()}
+    return samples
+
+
+def median_times(fns: dict, repeat: int = 5, number: int = 1) -> dict:
+    """Medians (s) of ``interleaved_samples``."""
+    return {name: statistics.median(ts) for name, ts in interleaved_samples(fns, repeat, number).items()}
 
 
 def print_table(title: str, headers: list[str], rows: list[list], note: str = "") -> None:
