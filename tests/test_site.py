@@ -163,6 +163,19 @@ def _visit(browser, url):
     return page, log
 
 
+def _typeset(page, rel: str, timeout_ms: float = 20000) -> bool:
+    """Wait until MathJax has typeset the page ``rel``, if it has math; return whether it has.
+
+    The timeout is only a backstop for a page whose MathJax never starts.
+    """
+    if "math notranslate" not in (SITE / rel).read_text():
+        return False
+    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=timeout_ms)
+    page.evaluate("MathJax.startup.promise")
+    page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=timeout_ms)
+    return True
+
+
 def _page_ids():
     return [str(p.relative_to(SITE)) for p in pages(SITE)] if SITE.exists() else []
 
@@ -173,10 +186,7 @@ def test_page_loads_clean_in_chromium(rel, browser, served):
     page, log = _visit(browser, f"{served}/{rel}")
     try:
         html = page.content()
-        if "math notranslate" in (SITE / rel).read_text():
-            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
-            page.evaluate("MathJax.startup.promise")
-            page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=20000)
+        if _typeset(page, rel):
             assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
             html = page.content()
         foreign = [u for u in log["requests"] if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")]

@@ -13,19 +13,14 @@ The figures are printed (``pytest -s``) for the record: the heaviest pages and t
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
-from conftest import ROOT, chromium_path
+from test_site import SITE, _page_ids, _typeset, _visit, browser, served, site  # noqa: F401 - Chromium, server
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-SITE = ROOT / "_build" / "html"
 PAGE_BUDGET = 1_000_000       # bytes: a page's HTML and its own files
 SITE_BUDGET = 25_000_000      # bytes: every file of _build/html, the PDF edition included
 SHARED_BUDGET = 2_500_000     # bytes: the union of the shared assets the pages load (measured: about 2.1 MB)
@@ -37,64 +32,33 @@ def _shared(rel: str) -> bool:
     return rel.startswith("_static/") or rel == "searchindex.js"
 
 
-def _pages() -> list[str]:
-    if not SITE.exists():
-        return []
-    return sorted(str(p.relative_to(SITE)) for p in SITE.rglob("*.html")
-                  if "_static" not in p.parts and "_sources" not in p.parts)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+def _files(urls: list[str], served: str) -> dict[str, int]:
+    """{file of the site: bytes on disk} for the URLs of the site among ``urls``."""
+    files = {}
+    for url in urls:
+        if not url.startswith(served + "/"):
+            continue  # data: URLs are part of the HTML; other hosts are test_site's concern
+        path = SITE / unquote(urlparse(url).path.removeprefix("/"))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.is_file():
+            files[path.relative_to(SITE).as_posix()] = path.stat().st_size
+    return files
 
 
 @pytest.fixture(scope="module")
-def weights():
+def weights(browser, served, site):
     """{page: {file: bytes}} for every page of the built site, as Chromium loads it."""
-    if not (SITE / "index.html").exists():
-        pytest.fail("no built site: run `make book` first (`make test` does it)")
-    exe = chromium_path()
-    if exe is None:
-        pytest.fail("chromium is missing: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_QuietHandler, directory=str(SITE)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     found: dict[str, dict[str, int]] = {}
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=exe, headless=True, args=[
-                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
-            for rel in _pages():
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
-                urls: list[str] = []
-                page.on("request", lambda r: urls.append(r.url))
-                page.goto(base + rel, wait_until="networkidle")
-                if "math notranslate" in (SITE / rel).read_text():
-                    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
-                                           timeout=60000)
-                    page.evaluate("MathJax.startup.promise")
-                    page.wait_for_load_state("networkidle")
-                urls += page.evaluate("Array.from(document.images, i => i.src)")
-                page.close()
-                files = {}
-                for url in urls:
-                    if not url.startswith(base):
-                        continue  # data: URLs are part of the HTML; other hosts are test_site's concern
-                    path = SITE / unquote(urlparse(url).path.removeprefix("/"))
-                    if path.is_dir():
-                        path = path / "index.html"
-                    if path.is_file():
-                        files[path.relative_to(SITE).as_posix()] = path.stat().st_size
-                files[rel] = (SITE / rel).stat().st_size
-                found[rel] = files
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    for rel in _page_ids():
+        page, log = _visit(browser, f"{served}/{rel}")
+        try:
+            if _typeset(page, rel, timeout_ms=60000):
+                page.wait_for_load_state("networkidle")  # the fonts the formulas asked for
+            urls = log["requests"] + page.evaluate("Array.from(document.images, i => i.src)")
+        finally:
+            page.close()
+        found[rel] = {**_files(urls, served), rel: (site / rel).stat().st_size}
     return found
 
 
@@ -103,14 +67,14 @@ def _own(files: dict[str, int]) -> int:
 
 
 def test_the_pages_were_weighed(weights):
-    assert len(weights) == len(_pages()) >= 40
+    assert len(weights) == len(_page_ids()) >= 40
     heaviest = sorted(weights, key=lambda r: _own(weights[r]), reverse=True)
     print("\nheaviest pages (HTML and own files):")
     for rel in heaviest[:8]:
         print(f"  {_own(weights[rel]) / 1e6:5.2f} MB  {rel}")
 
 
-@pytest.mark.parametrize("rel", _pages())
+@pytest.mark.parametrize("rel", _page_ids())
 def test_no_page_weighs_more_than_1_mb(rel, weights):
     files = weights[rel]
     own = _own(files)
@@ -135,10 +99,8 @@ def test_the_shared_assets_stay_light(weights):
     assert total <= SHARED_BUDGET, f"the shared assets are {total / 1e6:.2f} MB"
 
 
-def test_the_whole_site_weighs_at_most_25_mb():
-    if not (SITE / "index.html").exists():
-        pytest.fail("no built site: run `make book` first (`make test` does it)")
-    sizes = {p.relative_to(SITE).as_posix(): p.stat().st_size for p in SITE.rglob("*") if p.is_file()}
+def test_the_whole_site_weighs_at_most_25_mb(site):
+    sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*") if p.is_file()}
     total = sum(sizes.values())
     parts: dict[str, int] = {}
     for rel, size in sizes.items():
@@ -146,39 +108,25 @@ def test_the_whole_site_weighs_at_most_25_mb():
         parts[top] = parts.get(top, 0) + size
     print(f"\nthe site: {total / 1e6:.1f} MB; " +
           ", ".join(f"{k} {v / 1e6:.1f}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1])[:6]))
-    assert (SITE / "convbook.pdf").is_file(), "the PDF edition is part of the site"
+    assert (site / "convbook.pdf").is_file(), "the PDF edition is part of the site"
     assert total <= SITE_BUDGET, f"the site is {total / 1e6:.1f} MB: " + ", ".join(
         f"{k} {v / 1e6:.1f} MB" for k, v in sorted(parts.items(), key=lambda kv: -kv[1])[:5])
 
 
-def test_the_theme_icons_are_drawn_without_fontawesome_js():
+def test_the_theme_icons_are_drawn_without_fontawesome_js(browser, served):
     """fontawesome.js went (it redrew the icons as SVG): the theme's stylesheet draws them from the webfont."""
-    exe = chromium_path()
-    if exe is None:
-        pytest.fail("chromium is missing: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_QuietHandler, directory=str(SITE)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page, _ = _visit(browser, f"{served}/chapters/01-continuous/rolling-up.html")
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=exe, headless=True, args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/chapters/01-continuous/rolling-up.html",
-                      wait_until="networkidle")
-            page.evaluate("document.fonts.ready")
-            # the visible ones (the download menu's items are hidden until it opens)
-            icons = page.evaluate("""() => Array.from(document.querySelectorAll(
-                    '.bd-header-article i[class*="fa-"]')).filter(i => i.offsetParent !== null).map(i => {
-                const before = getComputedStyle(i, '::before');
-                return [i.className, before.fontFamily, before.content, i.getBoundingClientRect().width];
-            })""")
-            loaded = page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
-            browser.close()
+        page.evaluate("document.fonts.ready")
+        # the visible ones (the download menu's items are hidden until it opens)
+        icons = page.evaluate("""() => Array.from(document.querySelectorAll(
+                '.bd-header-article i[class*="fa-"]')).filter(i => i.offsetParent !== null).map(i => {
+            const before = getComputedStyle(i, '::before');
+            return [i.className, before.fontFamily, before.content, i.getBoundingClientRect().width];
+        })""")
+        loaded = page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
     finally:
-        server.shutdown()
-        server.server_close()
+        page.close()
     assert len(icons) >= 4, icons
     for name, family, content, width in icons:
         assert "Font Awesome" in family and content not in ("none", "normal", '""'), (name, family, content)
