@@ -1212,9 +1212,9 @@ _scratch = threading.local()
 #: Transform lengths from this on raise glibc's malloc thresholds first (once
 #: per process, see ``_raise_malloc_thresholds``).
 _WARM_MIN = 2**15
-_warmed = False
 
 
+@functools.cache  # once per process
 def _raise_malloc_thresholds() -> None:
     """Allocate and free one 24 MiB block, once: glibc then keeps freed memory up to 48 MiB.
 
@@ -1229,15 +1229,13 @@ def _raise_malloc_thresholds() -> None:
     which these arrays reuse heap pages already mapped.  np.empty touches no
     page, so this costs microseconds; elsewhere than glibc it does nothing.
     """
-    global _warmed
-    _warmed = True
     block = np.empty(3 << 20)  # 24 MiB, below glibc's 32 MiB cap for the rule
     del block
 
 
 def _spectrum_buffers(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Two complex128 arrays of length n // 2 + 1 (reused by this thread when n <= _SCRATCH_MAX)."""
-    if n >= _WARM_MIN and not _warmed:
+    if n >= _WARM_MIN:
         _raise_malloc_thresholds()
     buffers = getattr(_scratch, "spectra", None)
     if buffers is None or buffers[0].shape[0] != n // 2 + 1:
