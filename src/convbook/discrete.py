@@ -222,8 +222,9 @@ def _max_abs(x) -> int:
     if x.dtype == object:
         return max(abs(e) for e in x.flat)
     if x.dtype.kind == "u":
-        return int(x.max())
-    return max(int(x.max()), -int(x.min()))
+        return int(_MAXIMUM(x, axis=None))
+    # the ufunc reductions over every axis: cheaper calls than .max() and .min()
+    return max(int(_MAXIMUM(x, axis=None)), -int(_MINIMUM(x, axis=None)))
 
 
 def _as_int_arrays(a, v, terms, maxes=None):
@@ -913,9 +914,7 @@ def convolve(a: ArrayLike, v: ArrayLike, mode: Literal["full", "same", "valid"] 
                 # int64 is exact in numpy's kernel when the bound of every output fits
                 # (then the result is int64, as on the general path); otherwise, or
                 # when an FFT route may be cheaper, the general path decides.
-                ma = max(int(_MAXIMUM(a)), -int(_MINIMUM(a)))
-                mv = max(int(_MAXIMUM(v)), -int(_MINIMUM(v)))
-                if ma * mv * N <= _INT64_MAX and _int_direct_first(M, N, mode, True):
+                if _max_abs(a) * _max_abs(v) * N <= _INT64_MAX and _int_direct_first(M, N, mode, True):
                     return _kernel_correlate(long, short[::-1], mode)
     check_choice("mode", mode, _MODES)
     check_choice("method", method, _CONVOLVE_METHODS)
