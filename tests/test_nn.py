@@ -351,6 +351,42 @@ def test_depthwise_hand_computed():
     assert nn.conv2d(x, w4, groups=2)[0, :, 0, 0].tolist() == [1.0, 2.0, 6.0, 8.0]
 
 
+@FAST
+@given(st.integers(1, 3), st.sampled_from([32, 48]), st.integers(1, 3), st.tuples(st.integers(1, 4), st.integers(3, 4)),
+       st.tuples(st.integers(1, 3), st.integers(1, 3)), st.tuples(st.integers(1, 2), st.integers(1, 2)),
+       st.tuples(st.integers(0, 2), st.integers(0, 2)), st.integers(1, 3), seeds, dtypes)
+def test_row_column_path_matches_torch(G, Cg, Kg, kernel, stride, dilation, padding, N, seed, dtype):
+    """Dense layers with (C / groups) * kW >= _ROW_MIN_INNER: kW copies of the input and one GEMM per row phase."""
+    assert Cg * kernel[1] >= _nn_impl._ROW_MIN_INNER
+    H, W = (d * (k - 1) + 1 + e for d, k, e in zip(dilation, kernel, (3, 4)))
+    x, w = _data(seed, (N, G * Cg, H, W), (G * Kg, Cg, *kernel), dtype=dtype)
+    kw = dict(stride=stride, padding=padding, dilation=dilation, groups=G)
+    tol = dict(rtol=1e-4, atol=5e-4) if dtype == np.float32 else TOL[dtype]   # sums of 100-200 products
+    np.testing.assert_allclose(nn.conv2d(x, w, **kw), _torch(F.conv2d, x, w, **kw), **tol)
+
+
+@pytest.mark.parametrize("N", [1, 49])
+def test_row_column_path_batches_small_images_in_chunks(N):
+    """Small images are batched, about _ROW_GEMM_COLS columns a GEMM; 49 images of 6x6 make chunks 22, 22, 5."""
+    x, w, b = _data(8, (N, 32, 6, 6), (5, 32, 3, 3), (5,))
+    assert -(-_nn_impl._ROW_GEMM_COLS // ((6 + 2) * 6)) == 22
+    got = nn.conv2d(x, w, b, padding=1)
+    np.testing.assert_allclose(got, _torch(F.conv2d, x, w, b, padding=1), **TOL[np.float64])
+    np.testing.assert_allclose(got, nn.conv2d_loops(x, w, b, padding=1), **TOL[np.float64])
+
+
+@FAST
+@given(st.integers(1, 3), st.integers(1, 2), st.integers(17, 100), st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       st.tuples(st.integers(1, 3), st.integers(1, 3)), st.tuples(st.integers(1, 2), st.integers(1, 2)),
+       st.tuples(st.integers(0, 2), st.integers(0, 2)), seeds, dtypes)
+def test_depthwise_banded_products_match_torch_across_tiles(C, mult, W, kernel, stride, dilation, padding, seed, dtype):
+    """Depthwise layers: one banded matrix product per output row, wide rows cut into tiles of _DW_TILE columns."""
+    H = dilation[0] * (kernel[0] - 1) + 2
+    x, w = _data(seed, (2, C, H, W), (C * mult, 1, *kernel), dtype=dtype)
+    kw = dict(stride=stride, padding=padding, dilation=dilation, groups=C)
+    np.testing.assert_allclose(nn.conv2d(x, w, **kw), _torch(F.conv2d, x, w, **kw), **TOL[dtype])
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("stride", [1, 2, (1, 3)])
 @pytest.mark.parametrize("groups", [1, 2, 4])

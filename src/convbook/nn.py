@@ -504,13 +504,18 @@ def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: in
     Python lists count as having no precision of their own.  A float32 array
     with a float64 array is a ``TypeError``, as in PyTorch.
 
-    Fast path: for dense layers, im2col columns (built with one strided slice
-    copy per kernel tap, in cache-sized chunks of the batch) and one BLAS
-    matrix product per chunk and group; unpadded 1x1 kernels skip the columns
+    Fast path: for dense layers with ``(C/groups) * kW >= 96``, "row
+    columns": ``kW`` shifted copies of the input (not the ``kH*kW`` of
+    im2col), one BLAS matrix product per group and row phase (``kH*K/groups``
+    rows, the kernel rows stacked), and the ``kH`` partial results added with
+    their row shifts into the output; smaller layers use im2col columns (one
+    strided copy per kernel tap) and one product per group, in cache-sized
+    chunks of the batch; unpadded 1x1 kernels on one image skip the columns
     (the input already is the matrix).  When each group has a single input
-    channel (depthwise layers) it loops over the ``kH*kW`` taps doing
-    ``acc += x_shifted * w_tap`` on the zero-padded input: a GEMM with an
-    inner dimension of ``kH*kW`` would be the wrong tool.
+    channel (depthwise layers), each output row is the ``kH`` input rows it
+    reads, side by side, times a banded matrix that holds the taps, the
+    stride and the dilation: a GEMM over the channels, with an inner
+    dimension of ``kH*kW``, would be the wrong tool.
 
     References
     ----------
