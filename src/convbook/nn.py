@@ -29,9 +29,9 @@ Conventions, all those of PyTorch:
   refuses it; we convert it, see :func:`conv2d`); float32 and float64 arrays
   are never mixed (a ``TypeError``, as in PyTorch).
 
-Every array function has a fast path (strided slices, im2col columns and BLAS
-matrix products; for depthwise layers a loop over the ``kH * kW`` taps doing
-``acc += x_shifted * w_tap``) and a didactic twin, ``*_loops``, that loops
+Every array function has a fast path (strided slices, im2col or row columns
+and BLAS matrix products; for depthwise layers one product per output row
+with a banded matrix of the taps, see :func:`conv2d`) and a didactic twin, ``*_loops``, that loops
 over output positions and can be shown in a lesson; the tests prove that the
 two agree, and that both agree with PyTorch.
 """
@@ -242,7 +242,7 @@ def _prepare_conv(fname, nd, x, w, bias, stride, padding, dilation, groups, **ex
         (n + a + b - d * (k - 1) - 1) // s + 1
         for n, (a, b), k, s, d in zip(spatial, pads, kernel, stride, dilation)
     )
-    depthwise = Cg == 1 and groups > 1  # the tap loop: no im2col columns
+    depthwise = Cg == 1 and groups > 1  # banded products: no im2col columns
     cols = 0 if depthwise else C * math.prod(kernel) * math.prod(out)
     _check_sizes(fname, padding, xb, pads, (K, *out), cols, dtype, ("w", w))
     extras = {name: arrs[name] for name in extra}
