@@ -376,11 +376,12 @@ def test_row_column_path_batches_small_images_in_chunks(N):
 
 
 @FAST
-@given(st.integers(1, 3), st.integers(1, 2), st.integers(17, 100), st.tuples(st.integers(1, 3), st.integers(1, 3)),
+@given(st.integers(2, 3), st.integers(1, 2), st.integers(17, 100), st.tuples(st.integers(1, 3), st.integers(1, 3)),
        st.tuples(st.integers(1, 3), st.integers(1, 3)), st.tuples(st.integers(1, 2), st.integers(1, 2)),
        st.tuples(st.integers(0, 2), st.integers(0, 2)), seeds, dtypes)
 def test_depthwise_banded_products_match_torch_across_tiles(C, mult, W, kernel, stride, dilation, padding, seed, dtype):
     """Depthwise layers: one banded matrix product per output row, wide rows cut into tiles of _DW_TILE columns."""
+    assert C > 1   # groups == C == 1 would be a dense layer, not the depthwise path
     H = dilation[0] * (kernel[0] - 1) + 2
     x, w = _data(seed, (2, C, H, W), (C * mult, 1, *kernel), dtype=dtype)
     kw = dict(stride=stride, padding=padding, dilation=dilation, groups=C)

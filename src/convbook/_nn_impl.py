@@ -152,19 +152,6 @@ def _conv2d_im2col(x, w, stride, dilation, pad_begin, out_hw, groups):
     return out.reshape(N, K, Ho, Wo)
 
 
-def _row_fills(in_hw, rows, out_w, kw, stride, dilation, pad_begin):
-    """Copies ``(j, phase, rows_out, cols_out, rows_in, cols_in)`` that fill the row columns of :func:`_conv2d_rows`."""
-    (H, W), (sh, sw), (pt, pl) = in_hw, stride, pad_begin
-    fills = []
-    for j in range(kw):
-        x0, x1, xs = tap_range(W, out_w, j * dilation[1] - pl, sw)
-        for ph in range(sh):
-            r0, r1, rs = tap_range(H, rows, ph - pt, sh)
-            if x0 < x1 and r0 < r1:
-                fills.append((j, ph, slice(r0, r1), slice(x0, x1), rs, xs))
-    return fills
-
-
 def _conv2d_rows(x, w, stride, dilation, pad_begin, out_hw, groups):
     """Row columns (``kw`` copies of the input, not ``kh*kw``), one GEMM per row phase, shifted adds.
 
@@ -193,7 +180,9 @@ def _conv2d_rows(x, w, stride, dilation, pad_begin, out_hw, groups):
     m = max(1, min(N, -(-_ROW_GEMM_COLS // per_image), _CHUNK_BYTES // (C * kw * sh * per_image * x.itemsize) or 1))
     cols = np.zeros((C, kw, sh, m, rows, Wo), dtype=x.dtype)
     flat = cols.reshape(C * kw, sh, m * per_image)
-    fills = _row_fills((H, W), rows, Wo, kw, stride, dilation, pad_begin)
+    # the copies that fill cols are im2col's taps, with the sh row phases as the "kernel rows" (no
+    # dilation between them) and the column rows as the output rows
+    fills = list(_taps((H, W), (rows, Wo), (sh, kw), stride, (1, dilation[1]), pad_begin))
     by_phase = {p: [i for i in range(kh) if phase[i] == p] for p in sorted(set(phase))}
     # stacked[g, p]: rows (i, k) for the kernel rows i of phase p, columns (c, j) as in cols
     stacked = {(g, p): np.ascontiguousarray(w[g * Kg : (g + 1) * Kg, :, ii, :].transpose(2, 0, 1, 3)).reshape(
@@ -202,7 +191,7 @@ def _conv2d_rows(x, w, stride, dilation, pad_begin, out_hw, groups):
     xt = x.transpose(1, 0, 2, 3)
     for n0 in range(0, N, m):
         b = min(N, n0 + m) - n0
-        for j, p, ro, co, ri, ci in fills:    # the zero padding of cols is never written
+        for p, j, ro, co, ri, ci in fills:    # the zero padding of cols is never written
             cols[:, j, p, :b, ro, co] = xt[:, n0 : n0 + b, ri, ci]
         for g in range(G):
             dest = out[n0 : n0 + b, g * Kg : (g + 1) * Kg].transpose(1, 0, 2, 3)   # (Kg, b, Ho, Wo)
@@ -226,19 +215,20 @@ def _conv2d_depthwise(x, w, stride, dilation, pad_begin, out_hw, groups):
 
     A GEMM over the channels is the wrong tool here (its inner dimension
     would be ``kh*kw``), and ``kh*kw`` whole-tensor multiply-adds cost
-    ``2*kh*kw`` passes over memory.  Instead, for each input channel ``c``
-    and each output row ``y``, the ``kh`` padded input rows that row reads
-    are laid side by side, ``a[y] = (xpad[y*sh], xpad[y*sh + dh], ...)``
-    (one copy of ``kh`` times the input), and
+    ``2*kh*kw`` passes over memory.  Instead, the output rows are cut into
+    tiles of ``wt = _DW_TILE`` columns; for each input channel ``c``, output
+    row ``y`` and tile, the pieces of the ``kh`` padded input rows that the
+    tile reads (``tile_in = (wt-1)*sw + (kw-1)*dw + 1`` columns each) are laid
+    side by side, ``a[y, tile]`` (a copy of ``kh * tile_in / wt`` times the
+    output's size), and
 
-        out[n, c*m + t, y, :] = a[n, c, y] @ T[c, t]
+        out[n, c*m + t, y, tile's columns] = a[n, c, y, tile] @ T[c, t]
 
-    where ``T[c, t]`` of shape ``(kh*Wp, Wo)`` has ``w[c*m + t, 0, i, j]`` at
-    row ``i*Wp + x*sw + j*dw``, column ``x``: every tap, stride and dilation
-    is in the matrix.  One batched ``matmul`` over (image, channel) does it.
-    Wide images are cut into tiles of ``_DW_TILE`` output columns, so that
-    ``T`` stays banded-small (the work per output is ``kh * tile_in``
-    multiply-adds, not ``kh * Wp``).
+    where ``T[c, t]``, of shape ``(kh*tile_in, wt)`` and the same for every
+    tile, has ``w[c*m + t, 0, i, j]`` at row ``i*tile_in + x*sw + j*dw``,
+    column ``x``: every tap, stride and dilation is in the matrix.  One
+    batched ``matmul`` over (image, channel) does it, per chunk of the batch;
+    the work per output is ``kh * tile_in`` multiply-adds, whatever the width.
     """
     N, C, H, W = x.shape
     K, _, kh, kw = w.shape

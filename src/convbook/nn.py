@@ -31,9 +31,9 @@ Conventions, all those of PyTorch:
 
 Every array function has a fast path (strided slices, im2col or row columns
 and BLAS matrix products; for depthwise layers one product per output row
-with a banded matrix of the taps, see :func:`conv2d`) and a didactic twin, ``*_loops``, that loops
-over output positions and can be shown in a lesson; the tests prove that the
-two agree, and that both agree with PyTorch.
+with a banded matrix of the taps, see :func:`conv2d`) and a didactic twin,
+``*_loops``, that loops over output positions and can be shown in a lesson;
+the tests prove that the two agree, and that both agree with PyTorch.
 """
 
 from __future__ import annotations
