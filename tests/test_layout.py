@@ -133,13 +133,14 @@ def test_coursekit_docstrings(name):
     assert result.failed == 0, f"{result.failed} doctest(s) failed in {name}"
 
 
-SMALL = [ROOT / "src" / "convbook" / "plotting", ROOT / "src" / "convbook" / "widgets", PACKAGES["coursekit"]]
+SMALL = [ROOT / "src" / "convbook" / "plotting", ROOT / "src" / "convbook" / "widgets", ROOT / "src" / "convbook" / "_fft",
+         PACKAGES["coursekit"]]
 MAX_LINES = 600
 
 
 @pytest.mark.parametrize("top", SMALL, ids=lambda p: str(p.relative_to(ROOT)))
 def test_figure_widget_and_grading_modules_stay_small(top):
-    """A reader finds a figure by its lesson, and reads a grading module in one sitting."""
+    """A reader finds a figure by its lesson, and reads a grading module or a part of the FFT engine in one sitting."""
     sizes = {str(p.relative_to(ROOT)): len(p.read_text().splitlines()) for p in top.rglob("*.py")}
     assert sizes, top
     big = {path: n for path, n in sizes.items() if n > MAX_LINES}
