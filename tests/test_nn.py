@@ -421,6 +421,40 @@ def test_large_batches_cross_the_chunk_boundary(dtype, groups):
     np.testing.assert_allclose(gw, wt.grad.numpy(), **tol)
 
 
+def test_a_large_image_is_computed_in_tiles_of_rows():
+    """A photograph-sized input: its im2col columns (27 times the image) exceed _CHUNK_BYTES, so the output is
+    computed in tiles of rows, each from the input rows it reads."""
+    x, w, b = _data(9, (1, 3, 900, 1000), (4, 3, 3, 3), (4,), dtype=np.float32)
+    got = nn.conv2d(x, w, b, padding=1, stride=(2, 1))
+    assert got.shape == (1, 4, 450, 1000) and 3 * 9 * 450 * 1000 * 4 > _nn_impl._CHUNK_BYTES   # 2 tiles
+    np.testing.assert_allclose(got, _torch(F.conv2d, x, w, b, padding=1, stride=(2, 1)), **TOL[np.float32])
+
+
+def test_a_long_signal_is_computed_in_tiles_of_columns():
+    """conv1d on a million samples with a kernel of 9: one row, so the tiles are of columns."""
+    x, w = _data(10, (2, 10**6), (3, 2, 9), dtype=np.float32)
+    got = nn.conv1d(x, w, padding=4, dilation=2)
+    assert got.shape == (3, 10**6 - 8) and 2 * 9 * got.shape[1] * 4 > 2 * _nn_impl._CHUNK_BYTES   # 3 tiles
+    np.testing.assert_allclose(got, _torch(F.conv1d, x, w, padding=4, dilation=2), **TOL[np.float32])
+
+
+@SLOW
+@given(st.sampled_from(["im2col", "rows", "depthwise"]), st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       st.tuples(st.integers(1, 3), st.integers(1, 3)), st.tuples(st.integers(1, 2), st.integers(1, 2)),
+       st.tuples(st.integers(0, 4), st.integers(0, 4)), st.integers(1, 40), seeds)
+def test_tiles_of_the_output_agree_with_the_loops(path, kernel, stride, dilation, padding, budget, seed):
+    """With a tiny _CHUNK_BYTES every layer is cut into tiles of rows and columns (some of them reading only
+    padding, when the padding is wider than the kernel): each path's tiles give the oracle's result."""
+    C, groups, K = {"im2col": (2, 1, 3), "rows": (32, 1, 2), "depthwise": (3, 3, 6)}[path]
+    x, w = _data(seed, (2, C, 7, 9), (K, C // groups, *kernel))
+    kw = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    expected = naive_conv2d(x, w, **kw)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_nn_impl, "_CHUNK_BYTES", budget * C * kernel[0] * kernel[1] * 8)  # budget outputs a tile
+        got = nn.conv2d(x, w, **kw)
+    np.testing.assert_allclose(got, expected, **TOL[np.float64])
+
+
 def test_unbatched_input_gives_unbatched_output():
     x, w, b = _data(5, (3, 6, 7), (4, 3, 3, 2), (4,))
     out = nn.conv2d(x, w, b, padding=1)

@@ -10,7 +10,9 @@ as in PyTorch.
 Dense layers with enough input channels use row columns (``kw`` shifted
 copies of the input, one GEMM per row phase, shifted adds: see
 :func:`_conv2d_rows`); the others use im2col columns.  Depthwise layers use
-banded matrix products (:func:`_conv2d_depthwise`).
+banded matrix products (:func:`_conv2d_depthwise`).  A large image is cut
+into tiles of the output first (:func:`conv2d_fast`), so that no path's
+scratch grows beyond about ``_CHUNK_BYTES`` for it.
 
 The im2col columns are built without padding the input: for each kernel tap
 ``(i, j)`` the helper :func:`tap_range` finds the output positions whose input
@@ -270,6 +272,21 @@ def _conv2d_depthwise(x, w, stride, dilation, pad_begin, out_hw, groups):
     return out
 
 
+def _tiles(n_out: int, n_per_tile: int) -> list[tuple[int, int]]:
+    """Balanced ``(start, stop)`` ranges of ``[0, n_out)``, each at most ``n_per_tile`` long."""
+    count = -(-n_out // max(1, n_per_tile))
+    size = -(-n_out // count)
+    return [(a, min(n_out, a + size)) for a in range(0, n_out, size)]
+
+
+def _input_window(o0, o1, n_in, step, dil, k, pad):
+    """Input range ``[lo, hi)`` that outputs ``[o0, o1)`` read, clipped to ``[0, n_in)``, and its leading zeros."""
+    first = o0 * step - pad                      # input index of the first tap of output o0
+    last = (o1 - 1) * step + dil * (k - 1) - pad  # ... and of the last tap of output o1 - 1
+    lo, hi = max(first, 0), min(last + 1, n_in)
+    return lo, hi, lo - first
+
+
 def conv2d_fast(x, w, stride, dilation, pad_begin, out_hw, groups):
     """Cross-correlation of batched ``x`` with ``w`` (no bias): the fast path of ``nn.conv2d``.
 
@@ -278,7 +295,37 @@ def conv2d_fast(x, w, stride, dilation, pad_begin, out_hw, groups):
     image is one matrix product; other layers with ``(C/groups) * kw >=
     _ROW_MIN_INNER`` use row columns, and the rest im2col columns with one
     GEMM per group and per cache-sized chunk of the batch.
+
+    Every path builds scratch of up to ``C*kh*kw`` times one image's output
+    (im2col's columns) and cuts the batch into chunks of at least one image.
+    So that one large image (a photograph, a long 1-D signal) does not need
+    gigabytes, the output is cut into tiles of rows (and, if one row is still
+    too large, of columns) whose columns fit in ``_CHUNK_BYTES``; each tile is
+    computed from the input window it reads, with the padding it needs.
     """
+    C, (K, _, kh, kw), (Ho, Wo) = x.shape[1], w.shape, out_hw
+    per_output = C * kh * kw * x.itemsize                  # im2col bytes per output position
+    wide = min(Wo, max(1, _CHUNK_BYTES // per_output))     # output columns per tile
+    rows = min(Ho, max(1, _CHUNK_BYTES // (per_output * wide)))
+    if rows == Ho and wide == Wo:
+        return _conv2d_dispatch(x, w, stride, dilation, pad_begin, out_hw, groups)
+    H, W = x.shape[2:]
+    out = np.empty((x.shape[0], K, Ho, Wo), dtype=x.dtype)
+    for y0, y1 in _tiles(Ho, rows):
+        r0, r1, pt = _input_window(y0, y1, H, stride[0], dilation[0], kh, pad_begin[0])
+        for x0, x1 in _tiles(Wo, wide):
+            c0, c1, pl = _input_window(x0, x1, W, stride[1], dilation[1], kw, pad_begin[1])
+            tile = out[:, :, y0:y1, x0:x1]
+            if r0 >= r1 or c0 >= c1:      # the tile reads padding only
+                tile[...] = 0
+                continue
+            tile[...] = _conv2d_dispatch(x[:, :, r0:r1, c0:c1], w, stride, dilation, (pt, pl),
+                                         (y1 - y0, x1 - x0), groups)
+    return out
+
+
+def _conv2d_dispatch(x, w, stride, dilation, pad_begin, out_hw, groups):
+    """``conv2d_fast`` for one tile: the path that suits the layer."""
     if w.shape[1] == 1 and groups > 1:
         return _conv2d_depthwise(x, w, stride, dilation, pad_begin, out_hw, groups)
     N, (Ho, Wo) = x.shape[0], out_hw

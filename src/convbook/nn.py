@@ -515,7 +515,12 @@ def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: in
     channel (depthwise layers), each output row is the ``kH`` input rows it
     reads, side by side, times a banded matrix that holds the taps, the
     stride and the dilation: a GEMM over the channels, with an inner
-    dimension of ``kH*kW``, would be the wrong tool.
+    dimension of ``kH*kW``, would be the wrong tool.  Whatever the path, an
+    image whose im2col columns would exceed 32 MB (a photograph, a long 1-D
+    signal) is computed in tiles of output rows (or columns), each from the
+    input window it reads, so the scratch memory stays bounded; only a layer
+    whose columns could not be held at all (their size is the work, in
+    multiply-adds per output channel) is refused, as listed under Raises.
 
     References
     ----------
