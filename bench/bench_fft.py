@@ -12,10 +12,11 @@ Timings: numpy and convbook alternate (bench/_common.median_times), and each
 column is the median of the repeats, so that the load of a shared machine
 hits all alike; only the ratio means something.  run.py first puts glibc's
 malloc in its steady state: before a process has freed a large block,
-numpy's per-call work arrays (2 to 16 MB from 2^17 on) come from fresh
+numpy's per-call work arrays (2 to 16 MB at 2^17 to 2^20) come from fresh
 pages, one page fault per 4 KiB, and numpy.fft is up to 1.6x slower there
-(measured) -- which made these ratios depend on which suites ran first.  The ratio is to numpy.fft
-(the issue's goal: <= 1.5 at powers of two >= 2^12); scipy.fft is shown beside it.
+(measured) -- which made these ratios depend on which suites ran first.
+The ratio is to numpy.fft (the issue's goal: <= 1.5 at powers of two >=
+2^12); scipy.fft is shown beside it.
 """
 
 from __future__ import annotations

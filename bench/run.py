@@ -34,7 +34,7 @@ def main() -> int:
 
     # glibc's malloc serves large arrays from fresh, page-faulting memory until the process first frees
     # a large block, and from reused memory after that (its adaptive mmap threshold).  Every suite, and
-    # numpy's own FFT above all (2 to 8 MB work arrays per call), is measured in that second, steady
+    # numpy's own FFT above all (work arrays of 2 to 16 MB per call at 2^17 to 2^20), is measured in that second, steady
     # state -- the one a notebook kernel is in after a few cells -- whichever suites ran before it.
     _fft._raise_malloc_thresholds()
     print(f"convbook benchmarks -- python {platform.python_version()}, numpy {np.__version__}, "

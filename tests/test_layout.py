@@ -133,8 +133,8 @@ def test_coursekit_docstrings(name):
     assert result.failed == 0, f"{result.failed} doctest(s) failed in {name}"
 
 
-SMALL = [ROOT / "src" / "convbook" / "plotting", ROOT / "src" / "convbook" / "widgets", ROOT / "src" / "convbook" / "_fft",
-         PACKAGES["coursekit"]]
+SMALL = [ROOT / "src" / "convbook" / "plotting", ROOT / "src" / "convbook" / "widgets",
+         ROOT / "src" / "convbook" / "_fft", PACKAGES["coursekit"]]
 MAX_LINES = 600
 
 

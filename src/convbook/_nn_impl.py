@@ -112,11 +112,17 @@ def im2col(x, kernel, stride, dilation, pad_begin, out_hw, out=None):
     return out
 
 
+def _tiles(n_out: int, n_per_tile: int) -> list[tuple[int, int]]:
+    """Balanced ``(start, stop)`` ranges of ``[0, n_out)``, each at most ``n_per_tile`` long."""
+    count = -(-n_out // max(1, n_per_tile))
+    size = -(-n_out // count)
+    return [(a, min(n_out, a + size)) for a in range(0, n_out, size)]
+
+
 def _chunks(N, per_sample_bytes):
     """Balanced ``(start, stop)`` chunks of the batch, each about ``_CHUNK_BYTES`` of columns."""
     n_chunks = max(1, min(N, -(-N * per_sample_bytes // _CHUNK_BYTES)))
-    nb = -(-N // n_chunks)
-    return [(n0, min(N, n0 + nb)) for n0 in range(0, N, nb)]
+    return _tiles(N, -(-N // n_chunks))
 
 
 def _im2col_channel_major(x, kernel, stride, dilation, pad_begin, out_hw, out):
@@ -270,13 +276,6 @@ def _conv2d_depthwise(x, w, stride, dilation, pad_begin, out_hw, groups):
             np.matmul(rows[:b], band, out=prod[:b])
             out[n0 : n0 + b] = prod[:b].reshape(b, K, Ho, n_tiles * wt)[..., :Wo]
     return out
-
-
-def _tiles(n_out: int, n_per_tile: int) -> list[tuple[int, int]]:
-    """Balanced ``(start, stop)`` ranges of ``[0, n_out)``, each at most ``n_per_tile`` long."""
-    count = -(-n_out // max(1, n_per_tile))
-    size = -(-n_out // count)
-    return [(a, min(n_out, a + size)) for a in range(0, n_out, size)]
 
 
 def _input_window(o0, o1, n_in, step, dil, k, pad):

@@ -519,8 +519,9 @@ def conv2d(x: ArrayLike, w: ArrayLike, bias: ArrayLike | None = None, stride: in
     image whose im2col columns would exceed 32 MB (a photograph, a long 1-D
     signal) is computed in tiles of output rows (or columns), each from the
     input window it reads, so the scratch memory stays bounded; only a layer
-    whose columns could not be held at all (their size is the work, in
-    multiply-adds per output channel) is refused, as listed under Raises.
+    whose columns of one sample could not be held at all is refused, as
+    listed under Raises (its work is ``K/groups`` times that many
+    multiply-adds per sample).
 
     References
     ----------
